@@ -1,0 +1,50 @@
+// One catalogue of stable error codes. Clients and tests match on `code`; `message` is zh-CN for people.
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, message: '请求内容不符合要求' },
+  MALFORMED_JSON: { status: 400, message: '请求内容不是有效的 JSON' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: '请求内容类型不受支持' },
+  BODY_TOO_LARGE: { status: 413, message: '请求内容过大' },
+  NOT_FOUND: { status: 404, message: '资源不存在' },
+  AUTH_REQUIRED: { status: 401, message: '请先登录' },
+  AUTH_INVALID_CREDENTIALS: { status: 401, message: '用户名或密码错误' },
+  AUTH_LOCKED: { status: 423, message: '登录失败次数过多，账号已临时锁定' },
+  AUTH_DISABLED: { status: 403, message: '账号已停用' },
+  CITIZEN_TOKEN_INVALID: { status: 401, message: '案件链接无效或已过期' },
+  FORBIDDEN: { status: 403, message: '无权执行此操作' },
+  CASE_NOT_FOUND: { status: 404, message: '案件不存在' },
+  PARTY_NOT_FOUND: { status: 404, message: '当事人不存在' },
+  DISPATCH_NOT_FOUND: { status: 404, message: '派警记录不存在' },
+  OFFICER_NOT_FOUND: { status: 404, message: '警员账号不存在' },
+  USERNAME_TAKEN: { status: 409, message: '用户名已存在' },
+  TRANSITION_NOT_ALLOWED: { status: 409, message: '案件当前状态不允许此操作' },
+  CASE_NOT_EDITABLE: { status: 409, message: '案件当前状态不允许修改当事人信息' },
+  CASE_ASSIGNED_ELSEWHERE: { status: 409, message: '案件已由其他民警处理' },
+  PARTIES_REQUIRED: { status: 422, message: '请先录入当事人信息' },
+  INVALID_PLATE: { status: 422, message: '号牌号码格式不正确' },
+  INVALID_ID_NUMBER: { status: 422, message: '身份证号码不正确' },
+  INVALID_LICENCE_CLASS: { status: 422, message: '准驾车型不正确' },
+  INVALID_VEHICLE_TYPE: { status: 422, message: '车辆类型不正确' },
+  DETERMINATION_PARTIES_MISMATCH: { status: 422, message: '认定内容须覆盖全部当事人且仅限本案当事人' },
+  LIABILITY_INCONSISTENT: { status: 422, message: '责任划分不符合规定' },
+  DISPATCH_STATUS_BACKWARDS: { status: 409, message: '派警状态不能回退' },
+  REGISTRY_UNAVAILABLE: { status: 503, message: '核查系统暂时无法连接' },
+  RATE_LIMITED: { status: 429, message: '请求过于频繁，请稍后再试' },
+  INTERNAL: { status: 500, message: '系统内部错误' },
+} as const satisfies Record<string, { status: number; message: string }>
+
+export type ErrorCode = keyof typeof ERRORS
+
+export class AppError extends Error {
+  readonly statusCode: number
+  constructor(
+    readonly code: ErrorCode,
+    readonly details?: unknown,
+  ) {
+    super(ERRORS[code].message)
+    this.statusCode = ERRORS[code].status
+  }
+}
+
+export const fail = (code: ErrorCode, details?: unknown): never => {
+  throw new AppError(code, details)
+}

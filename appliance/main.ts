@@ -1,0 +1,53 @@
+// Starts the district box: configuration, case store, (demo) registry, HTTP server.
+import { join } from 'node:path'
+import { ConfigError, loadConfig, type Config } from '../firmware-config/config.ts'
+import { buildApp } from './app.ts'
+import { openDb } from './db/open.ts'
+import { seedDemoOfficers } from './demo/seed-officers.ts'
+import { createRegistryClient } from './registry/client.ts'
+import { startDemoRegistry } from './registry/demo-registry.ts'
+import { chinaToday } from './registry/verification.ts'
+
+async function registryUrl(config: Config, closers: Array<() => Promise<void>>): Promise<string> {
+  if (config.registry.url) return config.registry.url
+  if (!config.demo) throw new ConfigError(['/registry/url: required when demo is false'])
+  // Demo mode: an embedded registry seeded with realistic records, dates aligned to today.
+  const demo = await startDemoRegistry({ host: '127.0.0.1', port: 0, rebaseTo: chinaToday() })
+  closers.push(() => demo.close())
+  return demo.url
+}
+
+async function main() {
+  const config = loadConfig()
+  const closers: Array<() => Promise<void>> = []
+  const db = openDb(join(config.dataDir, 'kuaichu.db'))
+  const registry = createRegistryClient({ baseUrl: await registryUrl(config, closers), timeoutMs: config.registry.timeoutMs })
+  const accounts = config.demo ? await seedDemoOfficers(db, config.dataDir, config.district.id, new Date()) : []
+  const app = await buildApp({ config, db, registry, logger: { level: process.env.LOG_LEVEL ?? 'info' } })
+  await app.listen({ host: config.http.host, port: config.http.port })
+
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.http.port
+  console.log(`\n快处 district box — ${config.district.name} (${config.district.id}) on http://${config.http.host}:${port}`)
+  console.log(`data: ${config.dataDir}   OpenAPI: /api/openapi.json`)
+  if (accounts.length > 0) {
+    console.log('demo officer accounts (username / password / role):')
+    for (const a of accounts) console.log(`  ${a.username.padEnd(13)} ${a.password}  ${a.role} ${a.displayName}`)
+  }
+
+  let stopping = false
+  const stop = async () => {
+    if (stopping) return
+    stopping = true
+    await app.close()
+    for (const close of closers) await close()
+    db.$client.close()
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err)
+  process.exit(1)
+})

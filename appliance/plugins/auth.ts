@@ -1,0 +1,54 @@
+// Who is calling: an officer by session cookie, a citizen by case-link token. Routes pick one guard.
+import fp from 'fastify-plugin'
+import { and, eq, gt } from 'drizzle-orm'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { can, type Permission } from '../auth/roles.ts'
+import { hashToken } from '../auth/tokens.ts'
+import type { OfficerActor } from '../cases/case-service.ts'
+import type { Db } from '../db/open.ts'
+import * as s from '../db/schema.ts'
+import { fail } from '../errors.ts'
+
+export const SESSION_COOKIE = 'kc_session'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    officer: OfficerActor | null
+    citizenCaseId: string | null
+  }
+  interface FastifyInstance {
+    requireOfficer: (p: Permission) => (req: FastifyRequest, reply: FastifyReply) => Promise<void>
+    requireCitizen: (req: FastifyRequest<{ Params: { caseId: string } }>) => Promise<void>
+  }
+}
+
+export const authPlugin = fp<{ db: Db; now: () => Date }>(async (app, { db, now }) => {
+  app.decorateRequest('officer', null)
+  app.decorateRequest('citizenCaseId', null)
+
+  app.decorate('requireOfficer', (permission: Permission) => async (req: FastifyRequest) => {
+    const token = req.cookies[SESSION_COOKIE]
+    if (!token) fail('AUTH_REQUIRED')
+    const row = db.select({ officer: s.officers }).from(s.sessions)
+      .innerJoin(s.officers, eq(s.officers.id, s.sessions.officerId))
+      .where(and(eq(s.sessions.tokenHash, hashToken(token!)), gt(s.sessions.expiresAt, now().toISOString())))
+      .get()
+    if (!row) fail('AUTH_REQUIRED')
+    const o = row!.officer
+    if (o.disabled) fail('AUTH_DISABLED')
+    if (!can(o.role, permission)) fail('FORBIDDEN', { permission })
+    req.officer = { id: o.id, role: o.role, districtId: o.districtId }
+  })
+
+  // The token opens exactly the case it was issued for.
+  app.decorate('requireCitizen', async (req: FastifyRequest<{ Params: { caseId: string } }>) => {
+    const header = req.headers.authorization ?? ''
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : ''
+    if (!token) fail('CITIZEN_TOKEN_INVALID')
+    const c = db.select({ id: s.cases.id, expiresAt: s.cases.tokenExpiresAt }).from(s.cases)
+      .where(eq(s.cases.tokenHash, hashToken(token))).get()
+    if (!c || c.expiresAt <= now().toISOString()) fail('CITIZEN_TOKEN_INVALID')
+    if (c!.id !== req.params.caseId) fail('FORBIDDEN')
+    req.citizenCaseId = c!.id
+  })
+}, { name: 'auth' })

@@ -1,0 +1,107 @@
+// A real box for tests: SQLite file in a temp dir, the demo registry over HTTP, the app on a port.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DEFAULT_CONFIG, validateConfig, type Config } from '../../firmware-config/config.ts'
+import { buildApp } from '../app.ts'
+import { openDb } from '../db/open.ts'
+import { seedDemoOfficers, type DemoAccount } from '../demo/seed-officers.ts'
+import { createRegistryClient } from '../registry/client.ts'
+import { startDemoRegistry } from '../registry/demo-registry.ts'
+
+/** 10:00 in Chengdu on the registry seed's reference date: inside service hours. */
+export const TEST_NOW = new Date('2026-11-26T02:00:00.000Z')
+
+export interface TestBox {
+  url: string
+  dataDir: string
+  db: ReturnType<typeof openDb>
+  config: Config
+  accounts: Record<string, DemoAccount>
+  registry: Awaited<ReturnType<typeof startDemoRegistry>>
+  clock: { now: Date }
+  close(): Promise<void>
+}
+
+export async function startTestBox(overrides: Partial<Config> = {}): Promise<TestBox> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kuaichu-test-'))
+  const config = validateConfig({ ...DEFAULT_CONFIG, dataDir, ...overrides, http: { host: '127.0.0.1', port: 0 } })
+  const clock = { now: TEST_NOW }
+  const db = openDb(join(dataDir, 'kuaichu.db'))
+  const registry = await startDemoRegistry({ host: '127.0.0.1', port: 0, hangMs: 2000 })
+  const accounts = await seedDemoOfficers(db, dataDir, config.district.id, clock.now)
+  const app = await buildApp({
+    config: { ...config, registry: { url: registry.url, timeoutMs: 500 } },
+    db,
+    registry: createRegistryClient({ baseUrl: registry.url, timeoutMs: 500 }),
+    now: () => clock.now,
+  })
+  const url = await app.listen({ host: '127.0.0.1', port: 0 })
+  return {
+    url,
+    dataDir,
+    db,
+    config,
+    registry,
+    clock,
+    accounts: Object.fromEntries(accounts.map((a) => [a.username, a])),
+    async close() {
+      await app.close()
+      await registry.close()
+      db.$client.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export interface ApiReply {
+  status: number
+  body: any
+}
+
+/** A tiny HTTP client holding one caller's credentials (officer cookie or citizen token). */
+export class Caller {
+  cookie = ''
+  bearer = ''
+  constructor(readonly baseUrl: string) {}
+
+  async call(method: string, path: string, body?: unknown, rawBody?: string, contentType = 'application/json'): Promise<ApiReply> {
+    const headers: Record<string, string> = {}
+    if (body !== undefined || rawBody !== undefined) headers['content-type'] = contentType
+    if (this.cookie) headers.cookie = this.cookie
+    if (this.bearer) headers.authorization = `Bearer ${this.bearer}`
+    const res = await fetch(this.baseUrl + path, {
+      method,
+      headers,
+      body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
+    })
+    const setCookie = res.headers.get('set-cookie')
+    if (setCookie?.startsWith('kc_session=')) this.cookie = setCookie.split(';')[0]!
+    const text = await res.text()
+    return { status: res.status, body: text ? JSON.parse(text) : null }
+  }
+
+  get = (path: string) => this.call('GET', path)
+  post = (path: string, body: unknown = {}) => this.call('POST', path, body)
+  put = (path: string, body: unknown) => this.call('PUT', path, body)
+  patch = (path: string, body: unknown) => this.call('PATCH', path, body)
+}
+
+export async function officer(box: TestBox, username: string): Promise<Caller> {
+  const c = new Caller(box.url)
+  const r = await c.post('/api/auth/login', { username, password: box.accounts[username]!.password })
+  if (r.status !== 200) throw new Error(`login ${username} failed: ${JSON.stringify(r.body)}`)
+  return c
+}
+
+export async function citizenReport(box: TestBox, body: Record<string, unknown> = {}) {
+  const c = new Caller(box.url)
+  const r = await c.post('/api/citizen/reports', {
+    location: { lat: 30.6574, lng: 104.0806, accuracyM: 12 },
+    phone: '13800138000',
+    ...body,
+  })
+  if (r.status !== 201) throw new Error(`report failed: ${JSON.stringify(r.body)}`)
+  c.bearer = r.body.token
+  return { citizen: c, caseId: r.body.caseId as string, caseNo: r.body.caseNo as string }
+}

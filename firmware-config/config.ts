@@ -1,0 +1,103 @@
+// The box's validated configuration: defaults < config file (KUAICHU_CONFIG) < environment overrides.
+// Every key is checked by one TypeBox schema; a bad key fails start-up with its path and the reason.
+import { readFileSync } from 'node:fs'
+import { Type, type Static } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+
+const HHMM = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' })
+
+export const ConfigSchema = Type.Object({
+  district: Type.Object({
+    id: Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z0-9-]+$' }),
+    name: Type.String({ minLength: 1 }),
+    issuingUnit: Type.String({ minLength: 1 }),
+  }),
+  service: Type.Object({
+    start: HHMM,
+    end: HHMM,
+    timeZone: Type.String({ minLength: 1 }),
+  }),
+  http: Type.Object({
+    host: Type.String({ minLength: 1 }),
+    port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  }),
+  dataDir: Type.String({ minLength: 1 }),
+  registry: Type.Object({
+    // Empty string: the demo registry is started in-process (demo mode only).
+    url: Type.String(),
+    timeoutMs: Type.Integer({ minimum: 50, maximum: 60000 }),
+  }),
+  auth: Type.Object({
+    sessionTtlMinutes: Type.Integer({ minimum: 5, maximum: 24 * 60 }),
+    maxFailedLogins: Type.Integer({ minimum: 1, maximum: 100 }),
+    lockoutMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
+  }),
+  citizen: Type.Object({
+    tokenTtlHours: Type.Integer({ minimum: 1, maximum: 24 * 30 }),
+  }),
+  demo: Type.Boolean(),
+})
+export type Config = Static<typeof ConfigSchema>
+
+export const DEFAULT_CONFIG: Config = {
+  district: { id: 'jinjiang', name: '锦江区', issuingUnit: '成都市公安局交通管理局锦江区分局' },
+  service: { start: '07:00', end: '19:00', timeZone: 'Asia/Shanghai' },
+  http: { host: '127.0.0.1', port: 8080 },
+  dataDir: './data',
+  registry: { url: '', timeoutMs: 2000 },
+  auth: { sessionTtlMinutes: 12 * 60, maxFailedLogins: 5, lockoutMinutes: 15 },
+  citizen: { tokenTtlHours: 24 * 7 },
+  demo: true,
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+}
+
+type Json = { [k: string]: unknown }
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function merge(base: Json, over: Json): Json {
+  const out: Json = { ...base }
+  for (const [k, v] of Object.entries(over)) {
+    out[k] = isObject(v) && isObject(base[k]) ? merge(base[k] as Json, v) : v
+  }
+  return out
+}
+
+/** Validates a candidate and names each bad key with its reason. */
+export function validateConfig(candidate: unknown): Config {
+  if (Value.Check(ConfigSchema, candidate)) return candidate
+  const problems = [...Value.Errors(ConfigSchema, candidate)].map(
+    (e) => `${e.path || '/'}: ${e.message}`,
+  )
+  throw new ConfigError(problems)
+}
+
+/** Environment overrides for the keys an operator changes most. */
+function envOverrides(env: NodeJS.ProcessEnv): Json {
+  const o: Json = {}
+  if (env.KUAICHU_DATA_DIR) o.dataDir = env.KUAICHU_DATA_DIR
+  if (env.KUAICHU_PORT) o.http = { port: Number(env.KUAICHU_PORT) }
+  if (env.KUAICHU_HOST) o.http = { ...(o.http as Json), host: env.KUAICHU_HOST }
+  if (env.KUAICHU_REGISTRY_URL) o.registry = { url: env.KUAICHU_REGISTRY_URL }
+  return o
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Json = {}): Config {
+  let fromFile: Json = {}
+  if (env.KUAICHU_CONFIG) {
+    const text = readFileSync(env.KUAICHU_CONFIG, 'utf8')
+    try {
+      const parsed: unknown = JSON.parse(text)
+      if (!isObject(parsed)) throw new ConfigError([`${env.KUAICHU_CONFIG}: must hold a JSON object`])
+      fromFile = parsed
+    } catch (e) {
+      if (e instanceof ConfigError) throw e
+      throw new ConfigError([`${env.KUAICHU_CONFIG}: not valid JSON (${(e as Error).message})`])
+    }
+  }
+  return validateConfig(merge(merge(merge(DEFAULT_CONFIG, fromFile), envOverrides(env)), overrides))
+}
