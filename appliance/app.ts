@@ -43,6 +43,9 @@ export async function buildApp({ config, db, registry, now = () => new Date(), l
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // JSON only: any other body type is refused (415) instead of reaching a handler.
+  app.removeContentTypeParser('text/plain')
+
   app.setErrorHandler((err: FastifyError, req, reply) => {
     let code: keyof typeof ERRORS
     let details: unknown
@@ -84,8 +87,8 @@ export async function buildApp({ config, db, registry, now = () => new Date(), l
   const cases = createCaseService({ db, config, registry, now })
   const login = createLoginService(db, config, now)
 
-  await app.register(authRoutes, { db, login, secureCookies: false })
-  await app.register(citizenRoutes, { db, cases })
+  await app.register(authRoutes, { db, login, secureCookies: false, loginsPerMinute: config.rateLimits.loginsPerMinute })
+  await app.register(citizenRoutes, { db, cases, reportsPerMinute: config.rateLimits.reportsPerMinute })
   await app.register(caseRoutes, { db, cases, now })
   await app.register(dispatchRoutes, { db, cases })
   await app.register(auditRoutes, { db })

@@ -4,36 +4,43 @@ import { readFileSync } from 'node:fs'
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 
+// Unknown keys are errors: a misspelt key must not be silently ignored.
+const Strict: typeof Type.Object = (props, opts) => Type.Object(props, { additionalProperties: false, ...opts })
 const HHMM = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' })
 
-export const ConfigSchema = Type.Object({
-  district: Type.Object({
+export const ConfigSchema = Strict({
+  district: Strict({
     id: Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z0-9-]+$' }),
     name: Type.String({ minLength: 1 }),
     issuingUnit: Type.String({ minLength: 1 }),
   }),
-  service: Type.Object({
+  service: Strict({
     start: HHMM,
     end: HHMM,
     timeZone: Type.String({ minLength: 1 }),
   }),
-  http: Type.Object({
+  http: Strict({
     host: Type.String({ minLength: 1 }),
     port: Type.Integer({ minimum: 0, maximum: 65535 }),
   }),
   dataDir: Type.String({ minLength: 1 }),
-  registry: Type.Object({
+  registry: Strict({
     // Empty string: the demo registry is started in-process (demo mode only).
     url: Type.String(),
     timeoutMs: Type.Integer({ minimum: 50, maximum: 60000 }),
   }),
-  auth: Type.Object({
+  auth: Strict({
     sessionTtlMinutes: Type.Integer({ minimum: 5, maximum: 24 * 60 }),
     maxFailedLogins: Type.Integer({ minimum: 1, maximum: 100 }),
     lockoutMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
   }),
-  citizen: Type.Object({
+  citizen: Strict({
     tokenTtlHours: Type.Integer({ minimum: 1, maximum: 24 * 30 }),
+  }),
+  // Per client address, per minute, on the routes anyone on the internet can call.
+  rateLimits: Strict({
+    reportsPerMinute: Type.Integer({ minimum: 1 }),
+    loginsPerMinute: Type.Integer({ minimum: 1 }),
   }),
   demo: Type.Boolean(),
 })
@@ -47,6 +54,7 @@ export const DEFAULT_CONFIG: Config = {
   registry: { url: '', timeoutMs: 2000 },
   auth: { sessionTtlMinutes: 12 * 60, maxFailedLogins: 5, lockoutMinutes: 15 },
   citizen: { tokenTtlHours: 24 * 7 },
+  rateLimits: { reportsPerMinute: 20, loginsPerMinute: 30 },
   demo: true,
 }
 
@@ -83,6 +91,10 @@ function envOverrides(env: NodeJS.ProcessEnv): Json {
   if (env.KUAICHU_PORT) o.http = { port: Number(env.KUAICHU_PORT) }
   if (env.KUAICHU_HOST) o.http = { ...(o.http as Json), host: env.KUAICHU_HOST }
   if (env.KUAICHU_REGISTRY_URL) o.registry = { url: env.KUAICHU_REGISTRY_URL }
+  if (env.KUAICHU_RATE_LIMIT_PER_MINUTE) {
+    const n = Number(env.KUAICHU_RATE_LIMIT_PER_MINUTE)
+    o.rateLimits = { reportsPerMinute: n, loginsPerMinute: n }
+  }
   return o
 }
 

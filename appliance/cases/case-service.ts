@@ -12,6 +12,7 @@ import type { RegistryClient } from '../registry/client.ts'
 import { verifyParty } from '../registry/verification.ts'
 import { assessEligibility } from '../rules/eligibility.ts'
 import { parsePlate } from '../rules/plates.ts'
+import { validateResidentId } from '../rules/resident-id.ts'
 import { eligibilityInput } from './eligibility-input.ts'
 import { liabilitySplitIsConsistent, type Liability } from './liability.ts'
 import { CALL_STATES, isCaseState, transition, type CaseEvent, type CaseState } from './state-machine.ts'
@@ -37,6 +38,8 @@ export type CaseService = ReturnType<typeof createCaseService>
 
 export function createCaseService({ db, config, registry, now }: CaseServiceDeps) {
   const iso = () => now().toISOString()
+  /** Today's date (YYYY-MM-DD) where the box serves, not where the server clock is set. */
+  const localDate = () => new Intl.DateTimeFormat('en-CA', { timeZone: config.service.timeZone }).format(now())
 
   function loadCase(tx: Tx | Db, caseId: string): s.CaseRow {
     return tx.select().from(s.cases).where(eq(s.cases.id, caseId)).get() ?? fail('CASE_NOT_FOUND')
@@ -69,7 +72,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
   }
 
   function nextCaseNo(tx: Tx): string {
-    const day = new Intl.DateTimeFormat('en-CA', { timeZone: config.service.timeZone }).format(now()).replaceAll('-', '')
+    const day = localDate().replaceAll('-', '')
     const name = `case:${config.district.id}:${day}`
     const row = tx
       .insert(s.counters)
@@ -168,6 +171,9 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
 
     upsertParty(caseId: string, officer: OfficerActor, partyId: string | null, input: PartyInput) {
       const plate = normalisedPlate(input.vehicle?.plate)
+      const today = localDate()
+      const id17 = input.idNumber === undefined ? null : validateResidentId(input.idNumber, today)
+      if (id17 && !id17.ok) fail('INVALID_ID_NUMBER', { reason: id17.code, text: id17.text })
       return db.transaction((tx) => {
         const c = loadCase(tx, caseId)
         assertHandler(c, officer)
@@ -175,7 +181,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
         const party = {
           name: input.name,
           phone: input.phone,
-          idNumber: input.idNumber ?? null,
+          idNumber: id17?.ok ? id17.id : null,
           licenceNumber: input.licenceNumber ?? null,
           licenceClasses: input.licenceClasses?.join(',') ?? null,
           licenceValidUntil: input.licenceValidUntil ?? null,
@@ -236,7 +242,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
       if (!transition(c.state as CaseState, 'verify').ok) fail('TRANSITION_NOT_ALLOWED', { from: c.state, event: 'verify' })
       const rows = partiesWithVehicles(db, caseId)
       if (rows.length === 0) fail('PARTIES_REQUIRED')
-      const today = new Intl.DateTimeFormat('en-CA', { timeZone: config.service.timeZone }).format(now())
+      const today = localDate()
       const results = await Promise.all(
         rows.map(({ party, vehicle }) =>
           verifyParty(registry, {

@@ -4,5 +4,5 @@ import { verifyAuditLog } from '../audit/audit-log.ts'
 import type { Db } from '../db/open.ts'
 
 export const auditRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) => {
-  app.get('/api/audit/verify', { preHandler: app.requireOfficer('audit.read') }, async () => verifyAuditLog(db))
+  app.get('/api/audit/verify', { onRequest: app.requireOfficer('audit.read') }, async () => verifyAuditLog(db))
 }

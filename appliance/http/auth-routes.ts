@@ -24,7 +24,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
   db: Db
   login: ReturnType<typeof createLoginService>
   secureCookies: boolean
-}> = async (app, { db, login, secureCookies }) => {
+  loginsPerMinute: number
+}> = async (app, { db, login, secureCookies, loginsPerMinute }) => {
   const me = (o: s.OfficerRow) => ({
     id: o.id,
     username: o.username,
@@ -41,7 +42,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
       body: Type.Object({ username: ShortText(64), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
       response: { 200: Me },
     },
-    config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    config: { rateLimit: { max: loginsPerMinute, timeWindow: '1 minute' } },
   }, async (req, reply) => {
     const { token, expiresAt, officer } = await login.login(req.body.username, req.body.password)
     reply.setCookie(SESSION_COOKIE, token, {
@@ -63,6 +64,6 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
 
   app.get('/api/auth/me', {
     schema: { response: { 200: Me } },
-    preHandler: app.requireOfficer('self.read'),
+    onRequest: app.requireOfficer('self.read'),
   }, async (req) => me(db.select().from(s.officers).where(eq(s.officers.id, req.officer!.id)).get()!))
 }

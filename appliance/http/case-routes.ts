@@ -53,23 +53,23 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
   }
   const view = (caseId: string) => officerCaseView(db, cases.loadCase(db, caseId))
 
-  app.get('/api/queue', { preHandler: app.requireOfficer('queue.read') }, async (req) =>
+  app.get('/api/queue', { onRequest: app.requireOfficer('queue.read') }, async (req) =>
     queueView(db, officer(req).districtId, officer(req).id, now()),
   )
 
   app.get('/api/cases', {
     schema: { querystring: Type.Object({ state: Type.Optional(Type.Union(CASE_STATES.map((s) => Type.Literal(s)))) }, { additionalProperties: false }) },
-    preHandler: app.requireOfficer('case.read_all'),
+    onRequest: app.requireOfficer('case.read_all'),
   }, async (req) => districtCasesView(db, officer(req).districtId, req.query.state ? [req.query.state] : undefined))
 
   app.get('/api/cases/:caseId', {
     schema: { params: CaseParams },
-    preHandler: app.requireOfficer('case.read'),
+    onRequest: app.requireOfficer('case.read'),
   }, async (req) => officerCaseView(db, readable(req.params.caseId, officer(req))))
 
   app.get('/api/cases/:caseId/audit', {
     schema: { params: CaseParams },
-    preHandler: app.requireOfficer('audit.read'),
+    onRequest: app.requireOfficer('audit.read'),
   }, async (req) => {
     readable(req.params.caseId, officer(req))
     return auditEntriesForCase(db, req.params.caseId)
@@ -77,7 +77,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
 
   app.post('/api/cases/:caseId/accept', {
     schema: { params: CaseParams },
-    preHandler: app.requireOfficer('case.accept'),
+    onRequest: app.requireOfficer('case.accept'),
   }, async (req) => {
     cases.accept(req.params.caseId, officer(req))
     return view(req.params.caseId)
@@ -85,7 +85,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
 
   app.patch('/api/cases/:caseId/facts', {
     schema: { params: CaseParams, body: Facts },
-    preHandler: app.requireOfficer('case.edit'),
+    onRequest: app.requireOfficer('case.edit'),
   }, async (req) => {
     cases.updateFacts(req.params.caseId, officer(req), req.body)
     return view(req.params.caseId)
@@ -93,7 +93,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
 
   app.post('/api/cases/:caseId/parties', {
     schema: { params: CaseParams, body: PartyBody },
-    preHandler: app.requireOfficer('case.edit'),
+    onRequest: app.requireOfficer('case.edit'),
   }, async (req, reply) => {
     cases.upsertParty(req.params.caseId, officer(req), null, req.body)
     reply.code(201)
@@ -102,7 +102,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
 
   app.put('/api/cases/:caseId/parties/:partyId', {
     schema: { params: Type.Object({ caseId: Uuid, partyId: Uuid }), body: PartyBody },
-    preHandler: app.requireOfficer('case.edit'),
+    onRequest: app.requireOfficer('case.edit'),
   }, async (req) => {
     cases.upsertParty(req.params.caseId, officer(req), req.params.partyId, req.body)
     return view(req.params.caseId)
@@ -110,7 +110,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
 
   app.post('/api/cases/:caseId/evidence-complete', {
     schema: { params: CaseParams },
-    preHandler: app.requireOfficer('case.edit'),
+    onRequest: app.requireOfficer('case.edit'),
   }, async (req) => {
     cases.completeEvidence(req.params.caseId, officer(req))
     return view(req.params.caseId)
@@ -118,7 +118,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
 
   app.post('/api/cases/:caseId/reopen', {
     schema: { params: CaseParams },
-    preHandler: app.requireOfficer('case.edit'),
+    onRequest: app.requireOfficer('case.edit'),
   }, async (req) => {
     cases.reopenEvidence(req.params.caseId, officer(req))
     return view(req.params.caseId)
@@ -126,7 +126,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
 
   app.post('/api/cases/:caseId/verify', {
     schema: { params: CaseParams },
-    preHandler: app.requireOfficer('case.verify'),
+    onRequest: app.requireOfficer('case.verify'),
   }, async (req) => {
     await cases.verify(req.params.caseId, officer(req))
     return view(req.params.caseId)
@@ -140,7 +140,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
         note: ShortText(500),
       }, { additionalProperties: false }),
     },
-    preHandler: app.requireOfficer('case.verify'),
+    onRequest: app.requireOfficer('case.verify'),
   }, async (req) => {
     cases.attest(req.params.caseId, req.params.partyId, officer(req), req.body.checks, req.body.note)
     return view(req.params.caseId)
@@ -148,7 +148,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
 
   app.post('/api/cases/:caseId/eligibility', {
     schema: { params: CaseParams },
-    preHandler: app.requireOfficer('case.assess'),
+    onRequest: app.requireOfficer('case.assess'),
   }, async (req) => {
     cases.assess(req.params.caseId, officer(req))
     return view(req.params.caseId)
@@ -156,7 +156,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
 
   app.post('/api/cases/:caseId/dispatch', {
     schema: { params: CaseParams, body: Type.Object({ note: Type.Optional(ShortText(500)) }, { additionalProperties: false }) },
-    preHandler: app.requireOfficer('case.dispatch'),
+    onRequest: app.requireOfficer('case.dispatch'),
   }, async (req, reply) => {
     cases.dispatch(req.params.caseId, officer(req), req.body.note)
     reply.code(201)
@@ -165,7 +165,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
 
   app.post('/api/cases/:caseId/determination', {
     schema: { params: CaseParams, body: Determination },
-    preHandler: app.requireOfficer('case.determine'),
+    onRequest: app.requireOfficer('case.determine'),
   }, async (req, reply) => {
     cases.determine(req.params.caseId, officer(req), req.body)
     reply.code(201)
@@ -174,7 +174,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
 
   app.post('/api/cases/:caseId/serve', {
     schema: { params: CaseParams },
-    preHandler: app.requireOfficer('case.serve'),
+    onRequest: app.requireOfficer('case.serve'),
   }, async (req) => {
     cases.serve(req.params.caseId, officer(req))
     return view(req.params.caseId)
@@ -182,7 +182,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
 
   app.post('/api/cases/:caseId/close', {
     schema: { params: CaseParams },
-    preHandler: app.requireOfficer('case.close'),
+    onRequest: app.requireOfficer('case.close'),
   }, async (req) => {
     cases.close(req.params.caseId, officer(req))
     return view(req.params.caseId)

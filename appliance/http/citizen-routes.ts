@@ -17,7 +17,10 @@ const Report = Type.Object({
   address: Type.Optional(ShortText(200)),
 }, { additionalProperties: false })
 
-export const citizenRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService }> = async (app, { db, cases }) => {
+export const citizenRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService; reportsPerMinute: number }> = async (
+  app,
+  { db, cases, reportsPerMinute },
+) => {
   const view = (caseId: string) => citizenCaseView(db, cases.loadCase(db, caseId))
 
   app.post('/api/citizen/reports', {
@@ -32,7 +35,7 @@ export const citizenRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseServi
         }),
       },
     },
-    config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+    config: { rateLimit: { max: reportsPerMinute, timeWindow: '1 minute' } },
   }, async (req, reply) => {
     const r = cases.report({ ...req.body.location, phone: req.body.phone, plate: req.body.plate, address: req.body.address })
     reply.code(201)
@@ -41,13 +44,13 @@ export const citizenRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseServi
 
   app.get('/api/citizen/cases/:caseId', {
     schema: { params: CaseParams },
-    preHandler: app.requireCitizen,
+    onRequest: app.requireCitizen,
   }, async (req) => view(req.params.caseId))
 
   // 【继续处理】 after a dropped call uses the same route: it always returns to the same case.
   app.post('/api/citizen/cases/:caseId/join', {
     schema: { params: CaseParams },
-    preHandler: app.requireCitizen,
+    onRequest: app.requireCitizen,
   }, async (req) => {
     cases.joinOrResume(req.params.caseId)
     return view(req.params.caseId)
@@ -55,7 +58,7 @@ export const citizenRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseServi
 
   app.post('/api/citizen/cases/:caseId/cancel', {
     schema: { params: CaseParams },
-    preHandler: app.requireCitizen,
+    onRequest: app.requireCitizen,
   }, async (req) => {
     cases.cancel(req.params.caseId, { type: 'citizen', id: req.params.caseId })
     return view(req.params.caseId)

@@ -10,7 +10,7 @@ import { ShortText, Uuid } from './schemas.ts'
 export const dispatchRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService }> = async (app, { db, cases }) => {
   const byId = (id: string) => db.select().from(s.dispatches).where(eq(s.dispatches.id, id)).get()
 
-  app.get('/api/dispatches', { preHandler: app.requireOfficer('dispatch.read') }, async (req) =>
+  app.get('/api/dispatches', { onRequest: app.requireOfficer('dispatch.read') }, async (req) =>
     db.select().from(s.dispatches).where(eq(s.dispatches.districtId, req.officer!.districtId))
       .orderBy(desc(s.dispatches.createdAt)).limit(200).all(),
   )
@@ -23,7 +23,7 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseServ
         note: Type.Optional(ShortText(500)),
       }, { additionalProperties: false }),
     },
-    preHandler: app.requireOfficer('dispatch.update'),
+    onRequest: app.requireOfficer('dispatch.update'),
   }, async (req) => {
     cases.updateDispatch(req.params.dispatchId, req.officer!, req.body.status, req.body.note)
     return byId(req.params.dispatchId)

@@ -19,7 +19,7 @@ const publicOfficer = ({ passwordHash: _hidden, ...o }: s.OfficerRow) => o
 export const officerRoutes: FastifyPluginAsyncTypebox<{ db: Db; now: () => Date }> = async (app, { db, now }) => {
   const guard = app.requireOfficer('officer.manage')
 
-  app.get('/api/officers', { preHandler: guard }, async (req) =>
+  app.get('/api/officers', { onRequest: guard }, async (req) =>
     db.select().from(s.officers).where(eq(s.officers.districtId, req.officer!.districtId)).all().map(publicOfficer),
   )
 
@@ -33,7 +33,7 @@ export const officerRoutes: FastifyPluginAsyncTypebox<{ db: Db; now: () => Date 
         password: Password,
       }, { additionalProperties: false }),
     },
-    preHandler: guard,
+    onRequest: guard,
   }, async (req, reply) => {
     const { password, ...rest } = req.body
     if (db.select({ id: s.officers.id }).from(s.officers).where(eq(s.officers.username, rest.username)).get()) fail('USERNAME_TAKEN')
@@ -57,7 +57,7 @@ export const officerRoutes: FastifyPluginAsyncTypebox<{ db: Db; now: () => Date 
         password: Type.Optional(Password),
       }, { additionalProperties: false, minProperties: 1 }),
     },
-    preHandler: guard,
+    onRequest: guard,
   }, async (req) => {
     const target = db.select().from(s.officers).where(eq(s.officers.id, req.params.officerId)).get()
     if (!target || target.districtId !== req.officer!.districtId) fail('OFFICER_NOT_FOUND')

@@ -1,4 +1,5 @@
-// Who is calling: an officer by session cookie, a citizen by case-link token. Routes pick one guard.
+// Who is calling: an officer by session cookie, a citizen by case-link token. Routes pick one guard
+// and run it on `onRequest`, before any body is parsed or validated.
 import fp from 'fastify-plugin'
 import { and, eq, gt } from 'drizzle-orm'
 import type { FastifyReply, FastifyRequest } from 'fastify'

@@ -25,7 +25,13 @@ export interface TestBox {
 
 export async function startTestBox(overrides: Partial<Config> = {}): Promise<TestBox> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kuaichu-test-'))
-  const config = validateConfig({ ...DEFAULT_CONFIG, dataDir, ...overrides, http: { host: '127.0.0.1', port: 0 } })
+  const config = validateConfig({
+    ...DEFAULT_CONFIG,
+    dataDir,
+    rateLimits: { reportsPerMinute: 10_000, loginsPerMinute: 10_000 },
+    ...overrides,
+    http: { host: '127.0.0.1', port: 0 },
+  })
   const clock = { now: TEST_NOW }
   const db = openDb(join(dataDir, 'kuaichu.db'))
   const registry = await startDemoRegistry({ host: '127.0.0.1', port: 0, hangMs: 2000 })

@@ -1,0 +1,41 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { ConfigError, DEFAULT_CONFIG, loadConfig } from './config.ts'
+
+const file = (content: string) => {
+  const p = join(mkdtempSync(join(tmpdir(), 'kuaichu-config-')), 'box.json')
+  writeFileSync(p, content)
+  return p
+}
+
+t.same(loadConfig({}), DEFAULT_CONFIG, 'the embedded default is valid')
+
+t.test('layers: defaults < file < environment', async (t) => {
+  const p = file(JSON.stringify({ district: { id: 'wuhou', name: '武侯区' }, http: { port: 9000 } }))
+  const c = loadConfig({ KUAICHU_CONFIG: p, KUAICHU_PORT: '9100' })
+  t.equal(c.district.id, 'wuhou')
+  t.equal(c.district.issuingUnit, DEFAULT_CONFIG.district.issuingUnit, 'unset keys keep their default')
+  t.equal(c.http.port, 9100)
+  t.equal(c.http.host, DEFAULT_CONFIG.http.host)
+})
+
+t.test('errors name the bad key and why', async (t) => {
+  const bad = (content: unknown, env: Record<string, string> = {}) => {
+    try {
+      loadConfig({ KUAICHU_CONFIG: file(typeof content === 'string' ? content : JSON.stringify(content)), ...env })
+    } catch (e) {
+      t.ok(e instanceof ConfigError)
+      return (e as ConfigError).problems.join('\n')
+    }
+    return 'no error'
+  }
+  t.match(bad({ service: { start: '7am' } }), /\/service\/start/)
+  t.match(bad({ http: { port: 70000 } }), /\/http\/port/)
+  t.match(bad({ district: { id: 'Jin Jiang' } }), /\/district\/id/)
+  t.match(bad({}, { KUAICHU_PORT: 'eighty' }), /\/http\/port/)
+  t.match(bad('{ not json'), /not valid JSON/)
+  t.match(bad('[1,2]'), /must hold a JSON object/)
+  t.match(bad({ servise: { start: '07:00' } }), /servise/)
+})

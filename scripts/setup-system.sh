@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the box and its tests need. Idempotent: apt runs only when a
+# package is missing. Add a package here, never install one by hand.
+set -euo pipefail
+
+PACKAGES=(
+  python3 make g++   # node-gyp: better-sqlite3 builds from source when its prebuilt download fails
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup-system: installing ${missing[*]}"
+  SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
