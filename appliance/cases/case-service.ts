@@ -14,6 +14,7 @@ import { assessEligibility } from '../rules/eligibility.ts'
 import { parsePlate } from '../rules/plates.ts'
 import { validateResidentId } from '../rules/resident-id.ts'
 import { eligibilityInput } from './eligibility-input.ts'
+import type { FactKey } from './facts.ts'
 import { liabilitySplitIsConsistent, type Liability } from './liability.ts'
 import { CALL_STATES, isCaseState, transition, type CaseEvent, type CaseState } from './state-machine.ts'
 
@@ -444,18 +445,6 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
     },
   }
 }
-
-export const FACT_KEYS = [
-  'insideServiceArea',
-  'injuryOrDeath',
-  'suspectedDrinkOrDrugs',
-  'partyLeftScene',
-  'deliberate',
-  'suspectedOverload',
-  'seriousSpeeding',
-  'vehiclesMovable',
-] as const
-export type FactKey = (typeof FACT_KEYS)[number]
 
 export const DISPATCH_ORDER = ['pending', 'assigned', 'en_route', 'on_scene', 'handed_over'] as const
 export type DispatchStatus = (typeof DISPATCH_ORDER)[number]

@@ -4,6 +4,7 @@ import type { Db } from '../db/open.ts'
 import * as s from '../db/schema.ts'
 import { auditEntriesForCase } from '../audit/audit-log.ts'
 import { partiesWithVehicles } from './case-service.ts'
+import { pickFacts } from './facts.ts'
 import { caseMetrics, STATE_TEXT, type CaseState } from './state-machine.ts'
 
 const secondsSince = (now: Date, at: string) => Math.max(0, Math.round((now.getTime() - Date.parse(at)) / 1000))
@@ -23,16 +24,7 @@ export function officerCaseView(db: Db, c: s.CaseRow) {
     reporterPhone: c.reporterPhone,
     reportedPlate: c.reportedPlate,
     officerId: c.officerId,
-    facts: {
-      insideServiceArea: c.insideServiceArea,
-      injuryOrDeath: c.injuryOrDeath,
-      suspectedDrinkOrDrugs: c.suspectedDrinkOrDrugs,
-      partyLeftScene: c.partyLeftScene,
-      deliberate: c.deliberate,
-      suspectedOverload: c.suspectedOverload,
-      seriousSpeeding: c.seriousSpeeding,
-      vehiclesMovable: c.vehiclesMovable,
-    },
+    facts: pickFacts(c),
     times: {
       reportedAt: c.reportedAt,
       answeredAt: c.answeredAt,

@@ -1,6 +1,7 @@
 // Maps stored case rows onto the pure eligibility input. A check never run counts as unverified.
 import type { CaseRow, PartyRow, VehicleRow } from '../db/schema.ts'
 import type { CheckStatus, EligibilityInput, PartyFacts } from '../rules/eligibility.ts'
+import { pickFacts } from './facts.ts'
 import { VEHICLE_TYPES, type VehicleTypeCode } from '../rules/licence-classes.ts'
 
 const status = (s: string | null): CheckStatus => (s as CheckStatus | null) ?? 'unverified'
@@ -36,14 +37,7 @@ export function eligibilityInput(
 ): EligibilityInput {
   return {
     at: new Date(c.reportedAt),
-    insideServiceArea: c.insideServiceArea,
-    injuryOrDeath: c.injuryOrDeath,
-    suspectedDrinkOrDrugs: c.suspectedDrinkOrDrugs,
-    partyLeftScene: c.partyLeftScene,
-    deliberate: c.deliberate,
-    suspectedOverload: c.suspectedOverload,
-    seriousSpeeding: c.seriousSpeeding,
-    vehiclesMovable: c.vehiclesMovable,
+    ...pickFacts(c),
     parties: rows.map((r) => partyFacts(r.party, r.vehicle)),
   }
 }

@@ -1,7 +1,7 @@
 // Malformed bodies on every route with a body: a 4xx with a stable code, and nothing written.
 import t from 'tap'
 import { DEMO_RECORDS } from '../registry/demo-registry.ts'
-import { Caller, citizenReport, officer, startTestBox, type TestBox } from '../test-support/test-box.ts'
+import { addParty, answeredCase, Caller, citizenReport, collectedCase, officer, startTestBox, type TestBox } from '../test-support/test-box.ts'
 
 /** Row counts of every table plus the audit head: equal snapshots mean nothing was written. */
 function snapshot(box: TestBox) {
@@ -12,14 +12,8 @@ function snapshot(box: TestBox) {
 t.test('malformed, mistyped and oversized bodies', async (t) => {
   const box = await startTestBox()
   t.teardown(box.close)
-  const { citizen, caseId } = await citizenReport(box)
-  await citizen.post(`/api/citizen/cases/${caseId}/join`)
-  const seat = await officer(box, 'seat01')
-  await seat.post(`/api/cases/${caseId}/accept`)
-  const withParty = await seat.post(`/api/cases/${caseId}/parties`, {
-    name: '张伟', phone: '13800138000', licenceNumber: DEMO_RECORDS.validCar.licenceNumber,
-    vehicle: { vehicleType: 'small-car', plate: DEMO_RECORDS.validCar.plate },
-  })
+  const { citizen, caseId, seat } = await answeredCase(box)
+  const withParty = await addParty(seat, caseId, DEMO_RECORDS.validCar, '13800138000')
   const partyId = withParty.body.parties[0].id
   const admin = await officer(box, 'admin01')
   const officerId = (await admin.get('/api/officers')).body[0].id
@@ -71,10 +65,7 @@ t.test('malformed, mistyped and oversized bodies', async (t) => {
 t.test('values that pass the schema but break a rule are refused whole', async (t) => {
   const box = await startTestBox()
   t.teardown(box.close)
-  const { citizen, caseId } = await citizenReport(box)
-  await citizen.post(`/api/citizen/cases/${caseId}/join`)
-  const seat = await officer(box, 'seat01')
-  await seat.post(`/api/cases/${caseId}/accept`)
+  const { caseId, seat } = await answeredCase(box)
   const before = snapshot(box)
   const anon = new Caller(box.url)
   const cases: Array<[Caller, string, string, unknown, string]> = [
@@ -99,14 +90,7 @@ t.test('values that pass the schema but break a rule are refused whole', async (
 t.test('determination rules: every party once, a consistent liability split', async (t) => {
   const box = await startTestBox()
   t.teardown(box.close)
-  const { citizen, caseId } = await citizenReport(box)
-  await citizen.post(`/api/citizen/cases/${caseId}/join`)
-  const seat = await officer(box, 'seat01')
-  await seat.post(`/api/cases/${caseId}/accept`)
-  for (const [r, phone] of [[DEMO_RECORDS.validCar, '13800138000'], [DEMO_RECORDS.validNewEnergy, '13900139000']] as const) {
-    await seat.post(`/api/cases/${caseId}/parties`, { name: r.name, phone, licenceNumber: r.licenceNumber, vehicle: { vehicleType: r.vehicleType, plate: r.plate } })
-  }
-  await seat.post(`/api/cases/${caseId}/evidence-complete`)
+  const { caseId, seat } = await collectedCase(box)
   await seat.post(`/api/cases/${caseId}/verify`)
   const v = await seat.post(`/api/cases/${caseId}/eligibility`)
   t.equal(v.body.state, 'eligible')

@@ -1,14 +1,7 @@
 // Whole cases through the real HTTP API, on a real SQLite file, against the demo registry over HTTP.
 import t from 'tap'
 import { DEMO_RECORDS } from '../registry/demo-registry.ts'
-import { citizenReport, officer, startTestBox } from '../test-support/test-box.ts'
-
-const party = (r: (typeof DEMO_RECORDS)[keyof typeof DEMO_RECORDS], phone: string) => ({
-  name: r.name,
-  phone,
-  licenceNumber: r.licenceNumber,
-  vehicle: { vehicleType: r.vehicleType, plate: r.plate ?? undefined },
-})
+import { addParty, answeredCase, citizenReport, collectedCase, officer, startTestBox } from '../test-support/test-box.ts'
 
 t.test('an eligible case from report to close', async (t) => {
   const box = await startTestBox()
@@ -34,9 +27,8 @@ t.test('an eligible case from report to close', async (t) => {
   t.equal(r.body.state, 'in_call')
   t.equal(r.body.metrics.answerSeconds, 40)
 
-  r = await seat.post(`/api/cases/${caseId}/parties`, party(DEMO_RECORDS.validCar, '13800138000'))
-  t.equal(r.status, 201)
-  r = await seat.post(`/api/cases/${caseId}/parties`, party(DEMO_RECORDS.validNewEnergy, '13900139000'))
+  await addParty(seat, caseId, DEMO_RECORDS.validCar, '13800138000')
+  r = await addParty(seat, caseId, DEMO_RECORDS.validNewEnergy, '13900139000')
   t.same(r.body.parties.map((p: any) => p.label), ['甲方', '乙方'])
   const [a, b] = r.body.parties.map((p: any) => p.id)
 
@@ -104,13 +96,7 @@ t.test('an eligible case from report to close', async (t) => {
 t.test('an ineligible case is dispatched and handed over', async (t) => {
   const box = await startTestBox()
   t.teardown(box.close)
-  const { citizen, caseId } = await citizenReport(box)
-  await citizen.post(`/api/citizen/cases/${caseId}/join`)
-  const seat = await officer(box, 'seat01')
-  await seat.post(`/api/cases/${caseId}/accept`)
-  await seat.post(`/api/cases/${caseId}/parties`, party(DEMO_RECORDS.validCar, '13800138000'))
-  await seat.post(`/api/cases/${caseId}/parties`, party(DEMO_RECORDS.uninsured, '13900139000'))
-  await seat.post(`/api/cases/${caseId}/evidence-complete`)
+  const { citizen, caseId, seat } = await collectedCase(box, DEMO_RECORDS.validCar, DEMO_RECORDS.uninsured)
   let r = await seat.post(`/api/cases/${caseId}/verify`)
   t.equal(r.body.parties[1].vehicle.insuranceStatus, 'not_found')
 
@@ -155,10 +141,7 @@ t.test('an ineligible case is dispatched and handed over', async (t) => {
 t.test('an injury seen during the call makes the case ineligible before any check', async (t) => {
   const box = await startTestBox()
   t.teardown(box.close)
-  const { citizen, caseId } = await citizenReport(box)
-  await citizen.post(`/api/citizen/cases/${caseId}/join`)
-  const seat = await officer(box, 'seat01')
-  await seat.post(`/api/cases/${caseId}/accept`)
+  const { caseId, seat } = await answeredCase(box)
   await seat.patch(`/api/cases/${caseId}/facts`, { injuryOrDeath: true })
   const r = await seat.post(`/api/cases/${caseId}/eligibility`)
   t.equal(r.body.state, 'ineligible')
@@ -168,11 +151,8 @@ t.test('an injury seen during the call makes the case ineligible before any chec
 t.test('resume after a dropped call returns to the same case', async (t) => {
   const box = await startTestBox()
   t.teardown(box.close)
-  const { citizen, caseId } = await citizenReport(box)
-  await citizen.post(`/api/citizen/cases/${caseId}/join`)
-  const seat = await officer(box, 'seat01')
-  await seat.post(`/api/cases/${caseId}/accept`)
-  await seat.post(`/api/cases/${caseId}/parties`, party(DEMO_RECORDS.validCar, '13800138000'))
+  const { citizen, caseId, seat } = await answeredCase(box)
+  await addParty(seat, caseId, DEMO_RECORDS.validCar, '13800138000')
   let r = await citizen.post(`/api/citizen/cases/${caseId}/join`)
   t.equal(r.body.caseId, caseId)
   t.equal(r.body.state, 'in_call', 'the case keeps its progress')
@@ -186,13 +166,7 @@ t.test('resume after a dropped call returns to the same case', async (t) => {
 t.test('an unreachable registry gives unverified, never valid; attestation is flagged', async (t) => {
   const box = await startTestBox()
   t.teardown(box.close)
-  const { citizen, caseId } = await citizenReport(box)
-  await citizen.post(`/api/citizen/cases/${caseId}/join`)
-  const seat = await officer(box, 'seat01')
-  await seat.post(`/api/cases/${caseId}/accept`)
-  await seat.post(`/api/cases/${caseId}/parties`, party(DEMO_RECORDS.validCar, '13800138000'))
-  await seat.post(`/api/cases/${caseId}/parties`, party(DEMO_RECORDS.validNewEnergy, '13900139000'))
-  await seat.post(`/api/cases/${caseId}/evidence-complete`)
+  const { caseId, seat } = await collectedCase(box)
   box.registry.setFailMode('error500')
   let r = await seat.post(`/api/cases/${caseId}/verify`)
   t.equal(r.status, 200)
@@ -209,13 +183,7 @@ t.test('an unreachable registry gives unverified, never valid; attestation is fl
 t.test('attested unverified checks pass eligibility with flags for a later check', async (t) => {
   const box = await startTestBox()
   t.teardown(box.close)
-  const { citizen, caseId } = await citizenReport(box)
-  await citizen.post(`/api/citizen/cases/${caseId}/join`)
-  const seat = await officer(box, 'seat01')
-  await seat.post(`/api/cases/${caseId}/accept`)
-  await seat.post(`/api/cases/${caseId}/parties`, party(DEMO_RECORDS.validCar, '13800138000'))
-  await seat.post(`/api/cases/${caseId}/parties`, party(DEMO_RECORDS.validNewEnergy, '13900139000'))
-  await seat.post(`/api/cases/${caseId}/evidence-complete`)
+  const { caseId, seat } = await collectedCase(box)
   box.registry.setFailMode('timeout')
   let r = await seat.post(`/api/cases/${caseId}/verify`)
   const ids = r.body.parties.map((p: any) => p.id)

@@ -2,7 +2,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { auditEntriesForCase } from '../audit/audit-log.ts'
-import { FACT_KEYS, type CaseService, type OfficerActor } from '../cases/case-service.ts'
+import type { Permission } from '../auth/roles.ts'
+import type { CaseService, OfficerActor } from '../cases/case-service.ts'
+import { FACT_KEYS } from '../cases/facts.ts'
 import { districtCasesView, officerCaseView, queueView } from '../cases/case-view.ts'
 import { LIABILITIES } from '../cases/liability.ts'
 import { CASE_STATES } from '../cases/state-machine.ts'
@@ -75,13 +77,25 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
     return auditEntriesForCase(db, req.params.caseId)
   })
 
-  app.post('/api/cases/:caseId/accept', {
-    schema: { params: CaseParams },
-    onRequest: app.requireOfficer('case.accept'),
-  }, async (req) => {
-    cases.accept(req.params.caseId, officer(req))
-    return view(req.params.caseId)
-  })
+  // Steps that take no body: one route each, same shape (guard, act, reply with the case).
+  const STEPS: Array<[path: string, permission: Permission, act: (caseId: string, o: OfficerActor) => unknown]> = [
+    ['accept', 'case.accept', cases.accept],
+    ['evidence-complete', 'case.edit', cases.completeEvidence],
+    ['reopen', 'case.edit', cases.reopenEvidence],
+    ['verify', 'case.verify', cases.verify],
+    ['eligibility', 'case.assess', cases.assess],
+    ['serve', 'case.serve', cases.serve],
+    ['close', 'case.close', cases.close],
+  ]
+  for (const [path, permission, act] of STEPS) {
+    app.post(`/api/cases/:caseId/${path}`, {
+      schema: { params: CaseParams },
+      onRequest: app.requireOfficer(permission),
+    }, async (req) => {
+      await act(req.params.caseId, officer(req))
+      return view(req.params.caseId)
+    })
+  }
 
   app.patch('/api/cases/:caseId/facts', {
     schema: { params: CaseParams, body: Facts },
@@ -108,30 +122,6 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
     return view(req.params.caseId)
   })
 
-  app.post('/api/cases/:caseId/evidence-complete', {
-    schema: { params: CaseParams },
-    onRequest: app.requireOfficer('case.edit'),
-  }, async (req) => {
-    cases.completeEvidence(req.params.caseId, officer(req))
-    return view(req.params.caseId)
-  })
-
-  app.post('/api/cases/:caseId/reopen', {
-    schema: { params: CaseParams },
-    onRequest: app.requireOfficer('case.edit'),
-  }, async (req) => {
-    cases.reopenEvidence(req.params.caseId, officer(req))
-    return view(req.params.caseId)
-  })
-
-  app.post('/api/cases/:caseId/verify', {
-    schema: { params: CaseParams },
-    onRequest: app.requireOfficer('case.verify'),
-  }, async (req) => {
-    await cases.verify(req.params.caseId, officer(req))
-    return view(req.params.caseId)
-  })
-
   app.post('/api/cases/:caseId/parties/:partyId/attest', {
     schema: {
       params: Type.Object({ caseId: Uuid, partyId: Uuid }),
@@ -143,14 +133,6 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
     onRequest: app.requireOfficer('case.verify'),
   }, async (req) => {
     cases.attest(req.params.caseId, req.params.partyId, officer(req), req.body.checks, req.body.note)
-    return view(req.params.caseId)
-  })
-
-  app.post('/api/cases/:caseId/eligibility', {
-    schema: { params: CaseParams },
-    onRequest: app.requireOfficer('case.assess'),
-  }, async (req) => {
-    cases.assess(req.params.caseId, officer(req))
     return view(req.params.caseId)
   })
 
@@ -172,20 +154,5 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
     return view(req.params.caseId)
   })
 
-  app.post('/api/cases/:caseId/serve', {
-    schema: { params: CaseParams },
-    onRequest: app.requireOfficer('case.serve'),
-  }, async (req) => {
-    cases.serve(req.params.caseId, officer(req))
-    return view(req.params.caseId)
-  })
-
-  app.post('/api/cases/:caseId/close', {
-    schema: { params: CaseParams },
-    onRequest: app.requireOfficer('case.close'),
-  }, async (req) => {
-    cases.close(req.params.caseId, officer(req))
-    return view(req.params.caseId)
-  })
 }
 

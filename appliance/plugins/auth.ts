@@ -2,7 +2,7 @@
 // and run it on `onRequest`, before any body is parsed or validated.
 import fp from 'fastify-plugin'
 import { and, eq, gt } from 'drizzle-orm'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { can, type Permission } from '../auth/roles.ts'
 import { hashToken } from '../auth/tokens.ts'
 import type { OfficerActor } from '../cases/case-service.ts'
@@ -18,7 +18,7 @@ declare module 'fastify' {
     citizenCaseId: string | null
   }
   interface FastifyInstance {
-    requireOfficer: (p: Permission) => (req: FastifyRequest, reply: FastifyReply) => Promise<void>
+    requireOfficer: (p: Permission) => (req: FastifyRequest) => Promise<void>
     requireCitizen: (req: FastifyRequest<{ Params: { caseId: string } }>) => Promise<void>
   }
 }

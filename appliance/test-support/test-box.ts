@@ -7,7 +7,7 @@ import { buildApp } from '../app.ts'
 import { openDb } from '../db/open.ts'
 import { seedDemoOfficers, type DemoAccount } from '../demo/seed-officers.ts'
 import { createRegistryClient } from '../registry/client.ts'
-import { startDemoRegistry } from '../registry/demo-registry.ts'
+import { DEMO_RECORDS, startDemoRegistry, type DemoRecord } from '../registry/demo-registry.ts'
 
 /** 10:00 in Chengdu on the registry seed's reference date: inside service hours. */
 export const TEST_NOW = new Date('2026-11-26T02:00:00.000Z')
@@ -110,4 +110,35 @@ export async function citizenReport(box: TestBox, body: Record<string, unknown> 
   if (r.status !== 201) throw new Error(`report failed: ${JSON.stringify(r.body)}`)
   c.bearer = r.body.token
   return { citizen: c, caseId: r.body.caseId as string, caseNo: r.body.caseNo as string }
+}
+
+/** A case reported, waiting and answered by seat01. */
+export async function answeredCase(box: TestBox) {
+  const { citizen, caseId } = await citizenReport(box)
+  await citizen.post(`/api/citizen/cases/${caseId}/join`)
+  const seat = await officer(box, 'seat01')
+  const r = await seat.post(`/api/cases/${caseId}/accept`)
+  if (r.status !== 200) throw new Error(`accept failed: ${JSON.stringify(r.body)}`)
+  return { citizen, caseId, seat }
+}
+
+/** Adds a party from a demo registry record, driving the vehicle registered to it. */
+export async function addParty(seat: Caller, caseId: string, record: DemoRecord, phone: string) {
+  const r = await seat.post(`/api/cases/${caseId}/parties`, {
+    name: record.name,
+    phone,
+    licenceNumber: record.licenceNumber,
+    vehicle: { vehicleType: record.vehicleType, ...(record.plate ? { plate: record.plate } : {}) },
+  })
+  if (r.status !== 201) throw new Error(`add party failed: ${JSON.stringify(r.body)}`)
+  return r
+}
+
+/** Two parties added (demo records, both fine unless given otherwise) and evidence collected. */
+export async function collectedCase(box: TestBox, a: DemoRecord = DEMO_RECORDS.validCar, b: DemoRecord = DEMO_RECORDS.validNewEnergy) {
+  const c = await answeredCase(box)
+  await addParty(c.seat, c.caseId, a, '13800138000')
+  await addParty(c.seat, c.caseId, b, '13900139000')
+  await c.seat.post(`/api/cases/${c.caseId}/evidence-complete`)
+  return c
 }
