@@ -1,7 +1,7 @@
 // Demo officer accounts for a fresh demo box. Passwords are generated on the box at first start and
 // kept in the data directory (mode 0600), never in the repository.
 import { randomBytes, randomUUID } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { count } from 'drizzle-orm'
 import { appendAudit } from '../audit/audit-log.ts'
@@ -45,6 +45,19 @@ export async function seedDemoOfficers(db: Db, dataDir: string, districtId: stri
     appendAudit(tx, { type: 'system', id: 'demo-seed' }, 'officer.seeded', null, { usernames: rows.map((r) => r.username) }, now.toISOString())
   })
   const out = accounts.map(({ username, password, role, displayName }) => ({ username, password, role, displayName }))
-  writeFileSync(file, JSON.stringify(out, null, 2), { mode: 0o600 })
+  writeDurably(file, JSON.stringify(out, null, 2))
   return out
+}
+
+/** Write, flush, then rename: a power cut leaves either no file or the whole file. */
+function writeDurably(file: string, content: string) {
+  const tmp = `${file}.tmp`
+  const fd = openSync(tmp, 'w', 0o600)
+  try {
+    writeSync(fd, content)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  renameSync(tmp, file)
 }
