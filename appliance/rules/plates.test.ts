@@ -5,6 +5,7 @@ t.test('normalisePlate', async t => {
   t.equal(normalisePlate('  川a 12345 '), '川A12345')
   t.equal(normalisePlate('川Ａ·１２３４５'), '川A12345', 'full-width letters and digits, middle dot')
   t.equal(normalisePlate('川A\u30001•2.3-4５'), '川A12345', 'U+3000, bullet, dot, hyphen')
+  t.equal(normalisePlate('川A・12345'), '川A12345', 'katakana middle dot from some input methods')
   t.equal(normalisePlate('川Ａ－１２３４５'), '川A12345', 'full-width hyphen')
   t.equal(normalisePlate('粤z1234港'), '粤Z1234港', 'CJK kept')
 })

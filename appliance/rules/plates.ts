@@ -40,7 +40,7 @@ export const PLATE_ERRORS: Readonly<Record<PlateErrorCode, string>> = {
   PLATE_HK_MACAU_PREFIX: '港澳入出境车辆号牌应以“粤Z”开头',
 }
 
-const SEPARATORS = /[\s\u3000·•.\-]/gu
+const SEPARATORS = /[\s\u3000·•・.\-]/gu
 const ISSUER = /^[A-HJ-NP-Z]$/
 const SERIAL = /^[A-HJ-NP-Z0-9]+$/
 const ASCII = /^[\x00-\x7f]$/
