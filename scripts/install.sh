@@ -8,6 +8,10 @@ bash scripts/setup-system.sh
 
 # onnxruntime-node's postinstall would try to download GPU providers; the CPU provider ships inside.
 export ONNXRUNTIME_NODE_INSTALL=skip
+# mediasoup's postinstall would build its worker against the bundled OpenSSL 1.1.1k: npm 11 skips it
+# (denied in package.json's allowScripts), npm 10 runs it but 3.8.x skips the build when
+# MEDIASOUP_WORKER_BIN is set. scripts/build-mediasoup-worker.sh builds the worker below instead.
+export MEDIASOUP_WORKER_BIN="$PWD/node_modules/mediasoup/worker/out/Release/mediasoup-worker"
 stamp=node_modules/.kuaichu-lock-sha256
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
@@ -15,3 +19,6 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   npm ci --no-audit --no-fund
   echo "$want" > "$stamp"
 fi
+
+# The mediasoup worker, against Debian's OpenSSL 3 and libsrtp2 (skipped when already built).
+bash scripts/build-mediasoup-worker.sh

@@ -5,6 +5,10 @@ set -euo pipefail
 
 PACKAGES=(
   python3 make g++   # node-gyp: better-sqlite3 builds from source when its prebuilt download fails
+  libssl-dev libsrtp2-dev binutils   # scripts/build-mediasoup-worker.sh: links OpenSSL 3 and libsrtp2; checks with strings
+  chromium           # real-browser tests (playwright-core drives /usr/bin/chromium)
+  fonts-noto-cjk     # zh-CN text renders in browser screenshots
+  ffmpeg             # call recording (RTP from the SFU into Matroska) and ffprobe in tests
 )
 
 missing=()
