@@ -3,6 +3,7 @@ import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify'
 import cookie from '@fastify/cookie'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
+import websocket from '@fastify/websocket'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from '../firmware-config/config.ts'
 import { createLoginService } from './auth/login.ts'
@@ -14,7 +15,13 @@ import { authRoutes } from './http/auth-routes.ts'
 import { caseRoutes } from './http/case-routes.ts'
 import { citizenRoutes } from './http/citizen-routes.ts'
 import { dispatchRoutes } from './http/dispatch-routes.ts'
+import { mediaRoutes } from './http/media-routes.ts'
 import { officerRoutes } from './http/officer-routes.ts'
+import { webRoutes } from './http/web-routes.ts'
+import { recordCall } from './media/record-call.ts'
+import { createRoomRegistry } from './media/rooms.ts'
+import type { WorkerPool } from './media/worker-pool.ts'
+import { MAX_MESSAGE_BYTES } from './media/signalling.ts'
 import { authPlugin } from './plugins/auth.ts'
 import type { RegistryClient } from './registry/client.ts'
 
@@ -22,6 +29,8 @@ export interface AppDeps {
   config: Config
   db: Db
   registry: RegistryClient
+  /** The calls' SFU workers; without them the box serves the case API only (as in the case-core tests). */
+  media?: WorkerPool
   now?: () => Date
   logger?: FastifyServerOptions['logger']
 }
@@ -35,7 +44,7 @@ const FASTIFY_CODES: Record<string, keyof typeof ERRORS> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
 }
 
-export async function buildApp({ config, db, registry, now = () => new Date(), logger = false }: AppDeps) {
+export async function buildApp({ config, db, registry, media, now = () => new Date(), logger = false }: AppDeps) {
   const app = Fastify({
     logger,
     bodyLimit: 64 * 1024,
@@ -93,6 +102,15 @@ export async function buildApp({ config, db, registry, now = () => new Date(), l
   await app.register(dispatchRoutes, { db, cases })
   await app.register(auditRoutes, { db })
   await app.register(officerRoutes, { db, now })
+  if (media) {
+    const rooms = createRoomRegistry(media, config.media, (room) => {
+      if (config.media.record) recordCall(room, config.dataDir, cases)
+    })
+    app.addHook('onClose', () => rooms.closeAll())
+    await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } })
+    await app.register(mediaRoutes, { db, cases, rooms, dataDir: config.dataDir, now })
+    await app.register(webRoutes)
+  }
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true, district: config.district.id }))

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from '../firmware-config/config.
 import { buildApp } from './app.ts'
 import { openDb } from './db/open.ts'
 import { seedDemoOfficers } from './demo/seed-officers.ts'
+import { createWorkerPool } from './media/worker-pool.ts'
 import { createRegistryClient } from './registry/client.ts'
 import { startDemoRegistry } from './registry/demo-registry.ts'
 import { chinaToday } from './registry/verification.ts'
@@ -23,13 +24,18 @@ async function main() {
   const db = openDb(join(config.dataDir, 'kuaichu.db'))
   const registry = createRegistryClient({ baseUrl: await registryUrl(config, closers), timeoutMs: config.registry.timeoutMs })
   const accounts = config.demo ? await seedDemoOfficers(db, config.dataDir, config.district.id, new Date()) : []
-  const app = await buildApp({ config, db, registry, logger: { level: process.env.LOG_LEVEL ?? 'info' } })
+  const pool = await createWorkerPool({
+    ...config.media,
+    onDied: (_w, i) => console.error(`mediasoup worker ${i} died`),
+  })
+  closers.push(async () => pool.close())
+  const app = await buildApp({ config, db, registry, media: pool, logger: { level: process.env.LOG_LEVEL ?? 'info' } })
   await app.listen({ host: config.http.host, port: config.http.port })
 
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.http.port
   console.log(`\n快处 district box — ${config.district.name} (${config.district.id}) on http://${config.http.host}:${port}`)
-  console.log(`data: ${config.dataDir}   OpenAPI: /api/openapi.json`)
+  console.log(`officer console: /console   citizen page: /report   OpenAPI: /api/openapi.json   data: ${config.dataDir}`)
   if (accounts.length > 0) {
     console.log('demo officer accounts (username / password / role):')
     for (const a of accounts) console.log(`  ${a.username.padEnd(13)} ${a.password}  ${a.role} ${a.displayName}`)

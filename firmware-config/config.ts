@@ -24,6 +24,18 @@ export const ConfigSchema = Strict({
     port: Type.Integer({ minimum: 0, maximum: 65535 }),
   }),
   dataDir: Type.String({ minLength: 1 }),
+  media: Strict({
+    // 0: one mediasoup worker per core.
+    workers: Type.Integer({ minimum: 0, maximum: 64 }),
+    listenIp: Type.String({ minLength: 1 }),
+    // The address phones reach the box at (NAT/public); empty: the listen address.
+    announcedIp: Type.String(),
+    rtcMinPort: Type.Integer({ minimum: 1024, maximum: 65535 }),
+    rtcMaxPort: Type.Integer({ minimum: 1024, maximum: 65535 }),
+    // ICE over TCP as a fallback for networks that block UDP.
+    enableTcp: Type.Boolean(),
+    record: Type.Boolean(),
+  }),
   registry: Strict({
     // Empty string: the demo registry is started in-process (demo mode only).
     url: Type.String(),
@@ -51,6 +63,15 @@ export const DEFAULT_CONFIG: Config = {
   service: { start: '07:00', end: '19:00', timeZone: 'Asia/Shanghai' },
   http: { host: '127.0.0.1', port: 8080 },
   dataDir: './data',
+  media: {
+    workers: 0,
+    listenIp: '127.0.0.1',
+    announcedIp: '',
+    rtcMinPort: 40000,
+    rtcMaxPort: 40999,
+    enableTcp: true,
+    record: true,
+  },
   registry: { url: '', timeoutMs: 2000 },
   auth: { sessionTtlMinutes: 12 * 60, maxFailedLogins: 5, lockoutMinutes: 15 },
   citizen: { tokenTtlHours: 24 * 7 },
@@ -77,7 +98,13 @@ function merge(base: Json, over: Json): Json {
 
 /** Validates a candidate and names each bad key with its reason. */
 export function validateConfig(candidate: unknown): Config {
-  if (Value.Check(ConfigSchema, candidate)) return candidate
+  if (Value.Check(ConfigSchema, candidate)) {
+    const { rtcMinPort, rtcMaxPort, workers } = candidate.media
+    if (rtcMaxPort - rtcMinPort + 1 < Math.max(workers, 1) * 2) {
+      throw new ConfigError(['/media/rtcMaxPort: the RTC port range must hold at least 2 ports per worker'])
+    }
+    return candidate
+  }
   const problems = [...Value.Errors(ConfigSchema, candidate)].map(
     (e) => `${e.path || '/'}: ${e.message}`,
   )

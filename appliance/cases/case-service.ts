@@ -145,6 +145,38 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
       })
     },
 
+    /** The citizen's connection to the call opened or dropped (the officer console shows it). */
+    setCitizenPresence(caseId: string, present: boolean) {
+      db.transaction((tx) => {
+        const c = loadCase(tx, caseId)
+        if (!CALL_STATES.includes(c.state as CaseState)) return
+        const callStatus = !present ? 'dropped' : c.state === 'queued' ? 'waiting' : 'connected'
+        if (callStatus === c.callStatus) return
+        tx.update(s.cases).set({ callStatus, updatedAt: iso() }).where(eq(s.cases.id, caseId)).run()
+        appendAudit(tx, { type: 'citizen', id: caseId }, present ? 'call.citizen_connected' : 'call.citizen_dropped', caseId, { state: c.state }, iso())
+      })
+    },
+
+    endCall(caseId: string, actor: Actor) {
+      db.transaction((tx) => {
+        loadCase(tx, caseId)
+        tx.update(s.cases).set({ callStatus: 'none', updatedAt: iso() }).where(eq(s.cases.id, caseId)).run()
+        appendAudit(tx, actor, 'call.ended', caseId, {}, iso())
+      })
+    },
+
+    /** Records an evidence file already stored on disk (see evidence/file-store.ts). */
+    addEvidence(caseId: string, actor: Actor, item: Omit<typeof s.evidence.$inferInsert, 'id' | 'caseId'>) {
+      const id = randomUUID()
+      db.transaction((tx) => {
+        const c = loadCase(tx, caseId)
+        // Where the case was reported, unless the capture carries its own position.
+        tx.insert(s.evidence).values({ lat: c.lat, lng: c.lng, ...item, id, caseId }).run()
+        appendAudit(tx, actor, 'evidence.added', caseId, { evidenceId: id, kind: item.kind, sha256: item.sha256, sizeBytes: item.sizeBytes }, iso())
+      })
+      return id
+    },
+
     cancel(caseId: string, actor: Actor) {
       db.transaction((tx) => {
         move(tx, loadCase(tx, caseId), 'cancel', actor, { finishedAt: iso(), callStatus: 'none' })

@@ -23,22 +23,26 @@ declare module 'fastify' {
   }
 }
 
+/** The officer behind a session cookie, if the session exists and has not expired. */
+export function sessionOfficer(db: Db, token: string | undefined, now: Date): s.OfficerRow | null {
+  if (!token) return null
+  const row = db.select({ officer: s.officers }).from(s.sessions)
+    .innerJoin(s.officers, eq(s.officers.id, s.sessions.officerId))
+    .where(and(eq(s.sessions.tokenHash, hashToken(token)), gt(s.sessions.expiresAt, now.toISOString())))
+    .get()
+  return row?.officer ?? null
+}
+
 export const authPlugin = fp<{ db: Db; now: () => Date }>(async (app, { db, now }) => {
   app.decorateRequest('officer', null)
   app.decorateRequest('citizenCaseId', null)
 
   app.decorate('requireOfficer', (permission: Permission) => async (req: FastifyRequest) => {
-    const token = req.cookies[SESSION_COOKIE]
-    if (!token) fail('AUTH_REQUIRED')
-    const row = db.select({ officer: s.officers }).from(s.sessions)
-      .innerJoin(s.officers, eq(s.officers.id, s.sessions.officerId))
-      .where(and(eq(s.sessions.tokenHash, hashToken(token!)), gt(s.sessions.expiresAt, now().toISOString())))
-      .get()
-    if (!row) fail('AUTH_REQUIRED')
-    const o = row!.officer
-    if (o.disabled) fail('AUTH_DISABLED')
-    if (!can(o.role, permission)) fail('FORBIDDEN', { permission })
-    req.officer = { id: o.id, role: o.role, districtId: o.districtId }
+    const o = sessionOfficer(db, req.cookies[SESSION_COOKIE], now())
+    if (!o) fail('AUTH_REQUIRED')
+    if (o!.disabled) fail('AUTH_DISABLED')
+    if (!can(o!.role, permission)) fail('FORBIDDEN', { permission })
+    req.officer = { id: o!.id, role: o!.role, districtId: o!.districtId }
   })
 
   // The token opens exactly the case it was issued for.

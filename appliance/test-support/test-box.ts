@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { DEFAULT_CONFIG, validateConfig, type Config } from '../../firmware-config/config.ts'
 import { buildApp } from '../app.ts'
 import { openDb } from '../db/open.ts'
+import { createWorkerPool } from '../media/worker-pool.ts'
 import { seedDemoOfficers, type DemoAccount } from '../demo/seed-officers.ts'
 import { createRegistryClient } from '../registry/client.ts'
 import { DEMO_RECORDS, startDemoRegistry, type DemoRecord } from '../registry/demo-registry.ts'
@@ -23,7 +24,14 @@ export interface TestBox {
   close(): Promise<void>
 }
 
-export async function startTestBox(overrides: Partial<Config> = {}): Promise<TestBox> {
+export interface TestBoxOptions {
+  /** Start the SFU (one mediasoup worker) so calls work; off for the case-core tests. */
+  media?: boolean
+  /** Start the box's clock at the real time instead of TEST_NOW (a browser expires cookies by its own clock). */
+  realTime?: boolean
+}
+
+export async function startTestBox(overrides: Partial<Config> = {}, options: TestBoxOptions = {}): Promise<TestBox> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kuaichu-test-'))
   const config = validateConfig({
     ...DEFAULT_CONFIG,
@@ -32,14 +40,16 @@ export async function startTestBox(overrides: Partial<Config> = {}): Promise<Tes
     ...overrides,
     http: { host: '127.0.0.1', port: 0 },
   })
-  const clock = { now: TEST_NOW }
+  const clock = { now: options.realTime ? new Date() : TEST_NOW }
   const db = openDb(join(dataDir, 'kuaichu.db'))
   const registry = await startDemoRegistry({ host: '127.0.0.1', port: 0, hangMs: 2000 })
   const accounts = await seedDemoOfficers(db, dataDir, config.district.id, clock.now)
+  const media = options.media ? await createWorkerPool({ ...config.media, workers: 1 }) : undefined
   const app = await buildApp({
     config: { ...config, registry: { url: registry.url, timeoutMs: 500 } },
     db,
     registry: createRegistryClient({ baseUrl: registry.url, timeoutMs: 500 }),
+    media,
     now: () => clock.now,
   })
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
@@ -53,6 +63,7 @@ export async function startTestBox(overrides: Partial<Config> = {}): Promise<Tes
     accounts: Object.fromEntries(accounts.map((a) => [a.username, a])),
     async close() {
       await app.close()
+      media?.close()
       await registry.close()
       db.$client.close()
       rmSync(dataDir, { recursive: true, force: true })

@@ -1,0 +1,159 @@
+// Records a call on the box itself: the citizen's video and audio and the officer's audio go through
+// PlainTransports into ffmpeg, which writes 10-second Matroska segments (a crash loses at most the
+// segment being written). Each time the citizen reconnects a new recording session starts; when the
+// call ends the segments are joined into one file that becomes evidence with its sha256.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createSocket } from 'node:dgram'
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { types } from 'mediasoup'
+import type { Room } from './room.ts'
+
+interface Track {
+  producer: types.Producer
+  label: 'citizen-video' | 'citizen-audio' | 'officer-audio'
+}
+
+interface Session {
+  ffmpeg: ChildProcess
+  exited: Promise<void>
+  transports: types.PlainTransport[]
+  producerIds: string[]
+}
+
+/** Two free adjacent UDP ports (RTP, RTCP) on loopback for ffmpeg to listen on. */
+async function freePortPair(): Promise<number> {
+  for (;;) {
+    const probe = (port: number) =>
+      new Promise<number | null>((resolve) => {
+        const s = createSocket('udp4')
+        s.once('error', () => resolve(null))
+        s.bind(port, '127.0.0.1', () => {
+          const p = s.address().port
+          s.close(() => resolve(p))
+        })
+      })
+    const rtp = await probe(0)
+    if (rtp !== null && rtp % 2 === 0 && rtp < 65535 && (await probe(rtp + 1)) !== null) return rtp
+  }
+}
+
+function sdpFor(tracks: Array<{ codec: types.RtpCodecParameters; kind: string; port: number }>) {
+  const lines = ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=kuaichu-call', 'c=IN IP4 127.0.0.1', 't=0 0']
+  for (const { codec, kind, port } of tracks) {
+    const [, name] = codec.mimeType.split('/')
+    lines.push(`m=${kind} ${port} RTP/AVP ${codec.payloadType}`)
+    lines.push(`a=rtpmap:${codec.payloadType} ${name}/${codec.clockRate}${codec.channels ? `/${codec.channels}` : ''}`)
+    const fmtp = Object.entries(codec.parameters ?? {}).map(([k, v]) => `${k}=${v}`).join(';')
+    if (fmtp) lines.push(`a=fmtp:${codec.payloadType} ${fmtp}`)
+    lines.push('a=recvonly')
+  }
+  return lines.join('\r\n') + '\r\n'
+}
+
+export class CallRecorder {
+  private session: Session | null = null
+  private sessionNo = 0
+  private queue: Promise<void> = Promise.resolve()
+  private readonly dir: string
+
+  constructor(
+    private readonly room: Room,
+    recordingsDir: string,
+    private readonly onFinished: (file: string) => Promise<void> | void,
+  ) {
+    this.dir = join(recordingsDir, room.caseId)
+    mkdirSync(this.dir, { recursive: true })
+    room.on('producersChanged', () => this.enqueue(() => this.follow()))
+    room.once('closed', () => this.enqueue(() => this.finish()))
+  }
+
+  private enqueue(step: () => Promise<void>) {
+    this.queue = this.queue.then(step).catch((err) => console.error('recorder:', err))
+  }
+
+  private tracks(): Track[] | null {
+    const find = (role: 'citizen' | 'officer', kind: 'audio' | 'video') =>
+      [...(this.room.peers.get(role)?.producers.values() ?? [])].find((p) => p.kind === kind && !p.closed)
+    const cv = find('citizen', 'video')
+    const ca = find('citizen', 'audio')
+    const oa = find('officer', 'audio')
+    // A call is being recorded while both sides are in it; the layout is the same in every session.
+    return cv && ca && oa ? [{ producer: cv, label: 'citizen-video' }, { producer: ca, label: 'citizen-audio' }, { producer: oa, label: 'officer-audio' }] : null
+  }
+
+  private async follow() {
+    const tracks = this.room.isClosed ? null : this.tracks()
+    const ids = tracks?.map((t) => t.producer.id) ?? []
+    if (this.session && ids.join() === this.session.producerIds.join()) return
+    await this.stopSession()
+    if (tracks) await this.startSession(tracks)
+  }
+
+  private async startSession(tracks: Track[]) {
+    const router = this.room.router
+    const transports: types.PlainTransport[] = []
+    const consumers: types.Consumer[] = []
+    const described = []
+    for (const { producer } of tracks) {
+      const port = await freePortPair()
+      const transport = await router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: false, comedia: false })
+      await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 })
+      const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities, paused: true })
+      transports.push(transport)
+      consumers.push(consumer)
+      described.push({ codec: consumer.rtpParameters.codecs[0]!, kind: consumer.kind, port })
+    }
+    this.sessionNo++
+    const pattern = join(this.dir, `s${String(this.sessionNo).padStart(3, '0')}-%04d.mkv`)
+    const ffmpeg = spawn('ffmpeg', [
+      '-hide_banner', '-loglevel', 'error', '-nostdin',
+      '-protocol_whitelist', 'file,udp,rtp',
+      '-fflags', '+genpts', '-f', 'sdp', '-i', this.writeSdp(sdpFor(described)),
+      '-map', '0', '-c', 'copy',
+      '-f', 'segment', '-segment_time', '10', '-segment_format', 'matroska', '-reset_timestamps', '1',
+      pattern,
+    ], { stdio: ['ignore', 'ignore', 'pipe'] })
+    ffmpeg.stderr?.on('data', (d) => console.error(`ffmpeg[${this.room.caseId}]: ${String(d).trim()}`))
+    const exited = new Promise<void>((resolve) => ffmpeg.once('exit', () => resolve()))
+    this.session = { ffmpeg, exited, transports, producerIds: tracks.map((t) => t.producer.id) }
+    // ffmpeg needs a moment to open its ports; then start the flow with a key frame.
+    await new Promise((r) => setTimeout(r, 500))
+    for (const c of consumers) {
+      await c.resume()
+      if (c.kind === 'video') await c.requestKeyFrame()
+    }
+  }
+
+  private writeSdp(sdp: string) {
+    const file = join(this.dir, `s${String(this.sessionNo).padStart(3, '0')}.sdp`)
+    writeFileSync(file, sdp)
+    return file
+  }
+
+  private async stopSession() {
+    const s = this.session
+    if (!s) return
+    this.session = null
+    for (const t of s.transports) t.close()
+    s.ffmpeg.kill('SIGINT') // ffmpeg closes its current segment properly on SIGINT
+    await Promise.race([s.exited, new Promise((r) => setTimeout(r, 5000))])
+    if (s.ffmpeg.exitCode === null) s.ffmpeg.kill('SIGKILL')
+  }
+
+  /** Joins every session's segments into one file (same layout everywhere, so streams are copied). */
+  private async finish() {
+    await this.stopSession()
+    const parts = readdirSync(this.dir).filter((f) => f.endsWith('.mkv')).sort()
+    if (parts.length === 0) return
+    const list = join(this.dir, 'parts.txt')
+    writeFileSync(list, parts.map((p) => `file '${join(this.dir, p)}'`).join('\n') + '\n')
+    const out = join(this.dir, 'call.mkv')
+    await new Promise<void>((resolve, reject) => {
+      const p = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-map', '0', '-c', 'copy', out])
+      p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg concat exited ${code}`))))
+    })
+    await this.onFinished(out)
+    rmSync(this.dir, { recursive: true, force: true })
+  }
+}

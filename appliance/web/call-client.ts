@@ -1,0 +1,135 @@
+// The browser's mirror of a Room: one signalling socket, a send and a receive transport, the local
+// producers and the remote consumers. Used by the citizen page and the officer console alike.
+import { Device } from 'mediasoup-client'
+import type { Consumer, Producer, Transport } from 'mediasoup-client/types'
+import type { Notifications, PeerRole, RequestData, RequestMethod } from '../media/signalling-protocol.ts'
+
+type Listener<K extends keyof Notifications> = (data: Notifications[K]) => void
+
+export class SignallingError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message)
+  }
+}
+
+export class CallClient {
+  private nextId = 1
+  private readonly pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>()
+  private readonly listeners = new Map<string, Array<(data: any) => void>>()
+  private readonly device = new Device()
+  private sendTransport: Transport | null = null
+  private recvTransport: Transport | null = null
+  readonly producers = new Map<'audio' | 'video', Producer>()
+  readonly consumers = new Map<string, Consumer>()
+  /** Tracks received from the other side, in one stream for a <video> element. */
+  readonly remoteStream = new MediaStream()
+  role: PeerRole | null = null
+  onClose: (() => void) | null = null
+
+  private constructor(private readonly ws: WebSocket) {
+    ws.onmessage = (ev) => this.receive(JSON.parse(String(ev.data)))
+    ws.onclose = () => {
+      for (const p of this.pending.values()) p.reject(new SignallingError('DISCONNECTED', '连接已断开'))
+      this.pending.clear()
+      this.onClose?.()
+    }
+    this.on('producerAdded', (d) => void this.consume(d.producerId))
+    this.on('consumerClosed', (d) => this.dropConsumer(d.consumerId))
+  }
+
+  static connect(url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/media/ws`): Promise<CallClient> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url)
+      ws.onopen = () => resolve(new CallClient(ws))
+      ws.onerror = () => reject(new SignallingError('DISCONNECTED', '无法连接到视频服务'))
+    })
+  }
+
+  request<M extends RequestMethod>(method: M, data: RequestData<M>): Promise<any> {
+    const id = this.nextId++
+    this.ws.send(JSON.stringify({ id, method, data }))
+    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }))
+  }
+
+  on<K extends keyof Notifications>(name: K, fn: Listener<K>) {
+    this.listeners.set(name, [...(this.listeners.get(name) ?? []), fn])
+  }
+
+  private receive(msg: any) {
+    if (typeof msg.notification === 'string') {
+      for (const fn of this.listeners.get(msg.notification) ?? []) fn(msg.data)
+      return
+    }
+    const p = this.pending.get(msg.id)
+    if (!p) return
+    this.pending.delete(msg.id)
+    if (msg.ok) p.resolve(msg.data)
+    else p.reject(new SignallingError(msg.error.code, msg.error.message))
+  }
+
+  /** Joins the case's call; consumes whatever the other side already publishes. */
+  async join(caseId: string, token?: string) {
+    const r = await this.request('join', token ? { caseId, token } : { caseId })
+    this.role = r.role
+    await this.device.load({ routerRtpCapabilities: r.routerRtpCapabilities })
+    this.recvTransport = await this.transport('recv')
+    for (const p of r.producers as Array<{ producerId: string }>) await this.consume(p.producerId)
+    return r
+  }
+
+  private async transport(direction: 'send' | 'recv'): Promise<Transport> {
+    const params = await this.request('createWebRtcTransport', { direction })
+    const t = direction === 'send' ? this.device.createSendTransport(params) : this.device.createRecvTransport(params)
+    t.on('connect', ({ dtlsParameters }, ok, fail) => {
+      this.request('connectWebRtcTransport', { transportId: t.id, dtlsParameters: dtlsParameters as any }).then(ok, fail)
+    })
+    t.on('produce', ({ kind, rtpParameters }, ok, fail) => {
+      this.request('produce', { transportId: t.id, kind, rtpParameters: rtpParameters as any }).then(ok, fail)
+    })
+    // A network change: new ICE parameters from the box, same transport.
+    t.on('connectionstatechange', async (state) => {
+      if (state === 'failed' || state === 'disconnected') {
+        const { iceParameters } = await this.request('restartIce', { transportId: t.id })
+        await t.restartIce({ iceParameters })
+      }
+    })
+    return t
+  }
+
+  async publish(stream: MediaStream) {
+    this.sendTransport ??= await this.transport('send')
+    for (const track of stream.getTracks()) {
+      const kind = track.kind as 'audio' | 'video'
+      this.producers.set(kind, await this.sendTransport.produce({ track }))
+    }
+  }
+
+  /** Swaps the published camera (front/back) without a new producer. */
+  async replaceVideoTrack(track: MediaStreamTrack) {
+    await this.producers.get('video')?.replaceTrack({ track })
+  }
+
+  private async consume(producerId: string) {
+    if (!this.recvTransport) return
+    const params = await this.request('consume', { producerId, rtpCapabilities: this.device.recvRtpCapabilities as any })
+    const consumer = await this.recvTransport.consume(params)
+    this.consumers.set(consumer.id, consumer)
+    for (const old of this.remoteStream.getTracks().filter((t) => t.kind === consumer.kind)) this.remoteStream.removeTrack(old)
+    this.remoteStream.addTrack(consumer.track)
+    await this.request('resumeConsumer', { consumerId: consumer.id })
+  }
+
+  private dropConsumer(id: string) {
+    const c = this.consumers.get(id)
+    if (!c) return
+    this.remoteStream.removeTrack(c.track)
+    c.close()
+    this.consumers.delete(id)
+  }
+
+  close() {
+    this.ws.close()
+    this.sendTransport?.close()
+    this.recvTransport?.close()
+  }
+}

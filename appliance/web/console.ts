@@ -1,0 +1,145 @@
+// The seat officer's console: log in, the ringing queue, the call with the citizen, and the case
+// panel beside the video.
+import { CallClient } from './call-client.ts'
+import { $, api, h, show } from './dom.ts'
+import type { SafetyCard } from '../media/signalling-protocol.ts'
+
+const main = $('#main')
+const status = $('#status')
+let call: CallClient | null = null
+let currentCase: string | null = null
+let ringer: AudioContext | null = null
+
+const say = (text: string) => (status.textContent = text)
+const minutes = (s: number) => `${Math.floor(s / 60)}分${String(s % 60).padStart(2, '0')}秒`
+
+function loginForm() {
+  const user = h('input', { id: 'username', placeholder: '用户名', autocomplete: 'username' })
+  const pass = h('input', { id: 'password', type: 'password', placeholder: '密码', autocomplete: 'current-password' })
+  const go = h('button', { id: 'login', class: 'primary' }, '登录')
+  go.onclick = async () => {
+    try {
+      await api('POST', '/api/auth/login', { username: user.value, password: pass.value })
+      void queueLoop()
+    } catch (e) {
+      say((e as Error).message)
+    }
+  }
+  show(main, h('h1', {}, '视频快处 · 坐席'), user, pass, go)
+}
+
+/** A short two-tone ring while citizens wait (the officer may be looking elsewhere). */
+function ring() {
+  ringer ??= new AudioContext()
+  for (const [i, f] of [880, 660].entries()) {
+    const osc = ringer.createOscillator()
+    osc.frequency.value = f
+    osc.connect(ringer.destination)
+    osc.start(ringer.currentTime + i * 0.25)
+    osc.stop(ringer.currentTime + i * 0.25 + 0.2)
+  }
+}
+
+async function queueLoop() {
+  while (!currentCase) {
+    const q = await api('GET', '/api/queue').catch((e) => {
+      if (e.code === 'AUTH_REQUIRED') loginForm()
+      return null
+    })
+    if (!q) return
+    if (!currentCase) renderQueue(q)
+    if (q.waiting.length > 0) ring()
+    await new Promise((r) => setTimeout(r, 2000))
+  }
+}
+
+function renderQueue(q: { waiting: any[]; mine: any[] }) {
+  const row = (c: any, label: string) => {
+    const b = h('button', { class: 'accept', 'data-case': c.id }, label)
+    b.onclick = () => void openCall(c.id, c.state === 'queued')
+    return h('li', {}, `${c.caseNo} · 等待 ${minutes(c.waitSeconds)} · ${c.location.address ?? `${c.location.lat.toFixed(4)}, ${c.location.lng.toFixed(4)}`} `, b)
+  }
+  show(
+    main,
+    h('h2', {}, `排队中（${q.waiting.length}）`),
+    h('ul', { id: 'queue' }, ...q.waiting.map((c) => row(c, '接听'))),
+    h('h2', {}, '我处理中的案件'),
+    h('ul', { id: 'mine' }, ...q.mine.map((c) => row(c, c.callStatus === 'waiting' ? '重新接入' : '打开'))),
+  )
+  say(q.waiting.length ? '有群众在等待接听' : '暂无排队')
+}
+
+async function openCall(caseId: string, accept: boolean) {
+  currentCase = caseId
+  try {
+    if (accept) await api('POST', `/api/cases/${caseId}/accept`)
+    const mic = await navigator.mediaDevices.getUserMedia({ audio: true })
+    call = await CallClient.connect()
+    const video = h('video', { id: 'citizen-video', autoplay: '', playsinline: '' })
+    video.srcObject = call.remoteStream
+    const panel = h('aside', { id: 'case-panel' })
+    show(main, h('section', { id: 'call' }, video, controls(caseId)), panel)
+    call.on('peerLeft', ({ role }) => role === 'citizen' && say('群众连接已断开，等待其点击“继续处理”重新接入'))
+    call.on('peerJoined', ({ role }) => role === 'citizen' && say('群众已重新接入'))
+    call.on('cameraSwitched', ({ facing }) => say(facing === 'user' ? '群众已切换到前置摄像头' : '群众已切换到后置摄像头'))
+    call.on('evidenceAdded', () => void renderCase(caseId))
+    call.on('callEnded', () => endOfCall())
+    await call.join(caseId)
+    await call.publish(mic)
+    say('通话中')
+    await renderCase(caseId)
+  } catch (e) {
+    say((e as Error).message)
+    endOfCall()
+  }
+}
+
+function controls(caseId: string) {
+  const button = (id: string, label: string, act: () => Promise<unknown>) => {
+    const b = h('button', { id }, label)
+    b.onclick = () => act().catch((e: Error) => say(e.message))
+    return b
+  }
+  const card = (c: SafetyCard, label: string) => button(`card-${c}`, label, () => call!.request('pushSafetyCard', { card: c }))
+  return h('div', { id: 'controls' },
+    button('switch-camera', '请群众切换摄像头', () => call!.request('requestCameraSwitch', {})),
+    button('capture', '抓拍取证', async () => {
+      await call!.request('requestStill', {})
+      say('已请求群众手机拍照')
+    }),
+    card('hazard_lights', '提示开双闪'),
+    card('warning_triangle', '提示放置警告牌'),
+    card('may_leave', '通知可撤离'),
+    button('evidence-complete', '证据固定完成', async () => {
+      await api('POST', `/api/cases/${caseId}/evidence-complete`)
+      await call!.request('pushSafetyCard', { card: 'may_leave' })
+      await renderCase(caseId)
+    }),
+    button('end-call', '结束通话', async () => {
+      await call!.request('endCall', {})
+    }),
+  )
+}
+
+async function renderCase(caseId: string) {
+  const c = await api('GET', `/api/cases/${caseId}`)
+  show($('#case-panel'),
+    h('h2', {}, `案件 ${c.caseNo}`),
+    h('p', { id: 'case-state' }, c.stateText),
+    h('p', {}, `位置：${c.location.address ?? `${c.location.lat}, ${c.location.lng}`}`),
+    h('h3', {}, '当事人'),
+    h('ul', {}, ...c.parties.map((p: any) => h('li', {}, `${p.label} ${p.name} ${p.vehicle?.plate ?? ''} 驾驶证：${p.licenceStatus ?? '未核验'}`))),
+    h('h3', {}, '证据'),
+    h('ul', { id: 'evidence' }, ...c.evidence.map((e: any) => h('li', { 'data-sha256': e.sha256 }, `${e.kind === 'still' ? '照片' : '录像'} ${e.capturedAt.slice(11, 19)} SHA-256 ${e.sha256.slice(0, 12)}…`))),
+  )
+}
+
+function endOfCall() {
+  call?.close()
+  call = null
+  currentCase = null
+  say('通话已结束')
+  void queueLoop()
+}
+
+api('GET', '/api/auth/me').then(() => queueLoop(), () => loginForm())
