@@ -4,7 +4,7 @@
 // call ends the segments are joined into one file that becomes evidence with its sha256.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createSocket } from 'node:dgram'
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { types } from 'mediasoup'
 import type { Room } from './room.ts'
@@ -109,19 +109,22 @@ export class CallRecorder {
     const ffmpeg = spawn('ffmpeg', [
       '-hide_banner', '-loglevel', 'error', '-nostdin',
       '-protocol_whitelist', 'file,udp,rtp',
+      // Long enough probing to see a video key frame, or the output has no dimensions.
+      '-analyzeduration', '5000000', '-probesize', '10000000',
       '-fflags', '+genpts', '-f', 'sdp', '-i', this.writeSdp(sdpFor(described)),
-      '-map', '0', '-c', 'copy',
+      '-map', '0', '-c', 'copy', '-flush_packets', '1',
       '-f', 'segment', '-segment_time', '10', '-segment_format', 'matroska', '-reset_timestamps', '1',
       pattern,
     ], { stdio: ['ignore', 'ignore', 'pipe'] })
     ffmpeg.stderr?.on('data', (d) => console.error(`ffmpeg[${this.room.caseId}]: ${String(d).trim()}`))
     const exited = new Promise<void>((resolve) => ffmpeg.once('exit', () => resolve()))
     this.session = { ffmpeg, exited, transports, producerIds: tracks.map((t) => t.producer.id) }
-    // ffmpeg needs a moment to open its ports; then start the flow with a key frame.
+    // ffmpeg needs a moment to open its ports; then start the flow with key frames while it probes.
     await new Promise((r) => setTimeout(r, 500))
-    for (const c of consumers) {
-      await c.resume()
-      if (c.kind === 'video') await c.requestKeyFrame()
+    const live = consumers.filter((c) => !c.closed)
+    await Promise.all(live.map((c) => c.resume().catch(() => undefined)))
+    for (const delay of [0, 500, 1000, 1500, 2000, 3000, 4000]) {
+      setTimeout(() => live.forEach((c) => c.kind === 'video' && !c.closed && c.requestKeyFrame().catch(() => undefined)), delay)
     }
   }
 
@@ -135,23 +138,26 @@ export class CallRecorder {
     const s = this.session
     if (!s) return
     this.session = null
-    for (const t of s.transports) t.close()
-    s.ffmpeg.kill('SIGINT') // ffmpeg closes its current segment properly on SIGINT
+    // SIGINT while packets still flow: ffmpeg leaves its read loop and closes the segment properly.
+    s.ffmpeg.kill('SIGINT')
     await Promise.race([s.exited, new Promise((r) => setTimeout(r, 5000))])
     if (s.ffmpeg.exitCode === null) s.ffmpeg.kill('SIGKILL')
+    for (const t of s.transports) t.close()
   }
 
   /** Joins every session's segments into one file (same layout everywhere, so streams are copied). */
   private async finish() {
     await this.stopSession()
-    const parts = readdirSync(this.dir).filter((f) => f.endsWith('.mkv')).sort()
+    const parts = readdirSync(this.dir).filter((f) => f.endsWith('.mkv') && statSync(join(this.dir, f)).size > 0).sort()
     if (parts.length === 0) return
     const list = join(this.dir, 'parts.txt')
     writeFileSync(list, parts.map((p) => `file '${join(this.dir, p)}'`).join('\n') + '\n')
     const out = join(this.dir, 'call.mkv')
     await new Promise<void>((resolve, reject) => {
       const p = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-map', '0', '-c', 'copy', out])
-      p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg concat exited ${code}`))))
+      let err = ''
+      p.stderr.on('data', (d) => (err += String(d)))
+      p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg concat exited ${code}: ${err.trim()}`))))
     })
     await this.onFinished(out)
     rmSync(this.dir, { recursive: true, force: true })
