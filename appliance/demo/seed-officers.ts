@@ -1,10 +1,11 @@
 // Demo officer accounts for a fresh demo box. Passwords are generated on the box at first start and
 // kept in the data directory (mode 0600), never in the repository.
 import { randomBytes, randomUUID } from 'node:crypto'
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { count } from 'drizzle-orm'
 import { appendAudit } from '../audit/audit-log.ts'
+import { writeFileDurably } from '../durable-write.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import type { Role } from '../auth/roles.ts'
 import type { Db } from '../db/open.ts'
@@ -45,19 +46,6 @@ export async function seedDemoOfficers(db: Db, dataDir: string, districtId: stri
     appendAudit(tx, { type: 'system', id: 'demo-seed' }, 'officer.seeded', null, { usernames: rows.map((r) => r.username) }, now.toISOString())
   })
   const out = accounts.map(({ username, password, role, displayName }) => ({ username, password, role, displayName }))
-  writeDurably(file, JSON.stringify(out, null, 2))
+  writeFileDurably(file, JSON.stringify(out, null, 2))
   return out
-}
-
-/** Write, flush, then rename: a power cut leaves either no file or the whole file. */
-function writeDurably(file: string, content: string) {
-  const tmp = `${file}.tmp`
-  const fd = openSync(tmp, 'w', 0o600)
-  try {
-    writeSync(fd, content)
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-  renameSync(tmp, file)
 }

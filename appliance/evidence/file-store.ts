@@ -1,8 +1,9 @@
 // Evidence files on disk, named by their sha256. A file is complete and flushed before anyone is told
-// it exists: write to a temporary name, fsync, rename, fsync the directory.
+// it exists (see durable-write.ts).
 import { createHash } from 'node:crypto'
-import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs'
+import { createReadStream, mkdirSync, renameSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { fsyncPath, writeFileDurably } from '../durable-write.ts'
 
 export interface StoredFile {
   /** Relative to the data directory. */
@@ -11,30 +12,12 @@ export interface StoredFile {
   sizeBytes: number
 }
 
-function fsyncDir(dir: string) {
-  const fd = openSync(dir, 'r')
-  try {
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-}
-
 export function storeEvidenceBytes(dataDir: string, caseId: string, bytes: Buffer, extension: string): StoredFile {
   const sha256 = createHash('sha256').update(bytes).digest('hex')
   const dir = join(dataDir, 'evidence', caseId)
   mkdirSync(dir, { recursive: true })
   const final = join(dir, `${sha256}.${extension}`)
-  const tmp = `${final}.${process.pid}.tmp`
-  const fd = openSync(tmp, 'w', 0o640)
-  try {
-    writeSync(fd, bytes)
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-  renameSync(tmp, final)
-  fsyncDir(dir)
+  writeFileDurably(final, bytes, 0o640)
   return { filePath: relative(dataDir, final), sha256, sizeBytes: bytes.length }
 }
 
@@ -46,14 +29,9 @@ export async function storeEvidenceFile(dataDir: string, caseId: string, source:
   const dir = join(dataDir, 'evidence', caseId)
   mkdirSync(dir, { recursive: true })
   const final = join(dir, `${sha256}.${extension}`)
-  const fd = openSync(source, 'r+')
-  try {
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
+  fsyncPath(source, 'r+')
   renameSync(source, final)
-  fsyncDir(dir)
+  fsyncPath(dir)
   return { filePath: relative(dataDir, final), sha256, sizeBytes: statSync(final).size }
 }
 
