@@ -18,7 +18,7 @@ import { dispatchRoutes } from './http/dispatch-routes.ts'
 import { mediaRoutes } from './http/media-routes.ts'
 import { officerRoutes } from './http/officer-routes.ts'
 import { webRoutes } from './http/web-routes.ts'
-import { recordCall } from './media/record-call.ts'
+import { recordCall, recoverRecordings } from './media/record-call.ts'
 import { createRoomRegistry } from './media/rooms.ts'
 import type { WorkerPool } from './media/worker-pool.ts'
 import { MAX_MESSAGE_BYTES } from './media/signalling.ts'
@@ -107,6 +107,8 @@ export async function buildApp({ config, db, registry, media, now = () => new Da
       if (config.media.record) recordCall(room, config.dataDir, cases)
     })
     app.addHook('onClose', () => rooms.closeAll())
+    const recovered = await recoverRecordings(config.dataDir, cases)
+    if (recovered > 0) app.log.warn({ recovered }, 'recordings recovered from an unclean stop')
     await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } })
     await app.register(mediaRoutes, { db, cases, rooms, dataDir: config.dataDir, now })
     await app.register(webRoutes)

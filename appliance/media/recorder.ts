@@ -145,21 +145,29 @@ export class CallRecorder {
     for (const t of s.transports) t.close()
   }
 
-  /** Joins every session's segments into one file (same layout everywhere, so streams are copied). */
   private async finish() {
     await this.stopSession()
-    const parts = readdirSync(this.dir).filter((f) => f.endsWith('.mkv') && statSync(join(this.dir, f)).size > 0).sort()
-    if (parts.length === 0) return
-    const list = join(this.dir, 'parts.txt')
-    writeFileSync(list, parts.map((p) => `file '${join(this.dir, p)}'`).join('\n') + '\n')
-    const out = join(this.dir, 'call.mkv')
-    await new Promise<void>((resolve, reject) => {
-      const p = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-map', '0', '-c', 'copy', out])
-      let err = ''
-      p.stderr.on('data', (d) => (err += String(d)))
-      p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg concat exited ${code}: ${err.trim()}`))))
-    })
-    await this.onFinished(out)
+    const joined = await joinSegments(this.dir)
+    if (joined) await this.onFinished(joined)
     rmSync(this.dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * Joins a call's segments into one file: every session has the same stream layout, so streams are
+ * copied. Also used at start-up for the segments a crash left behind. Null when nothing was recorded.
+ */
+export async function joinSegments(dir: string): Promise<string | null> {
+  const parts = readdirSync(dir).filter((f) => f.endsWith('.mkv') && f !== 'call.mkv' && statSync(join(dir, f)).size > 0).sort()
+  if (parts.length === 0) return null
+  const list = join(dir, 'parts.txt')
+  writeFileSync(list, parts.map((p) => `file '${join(dir, p)}'`).join('\n') + '\n')
+  const out = join(dir, 'call.mkv')
+  await new Promise<void>((resolve, reject) => {
+    const p = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-map', '0', '-c', 'copy', out])
+    let err = ''
+    p.stderr.on('data', (d) => (err += String(d)))
+    p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg concat exited ${code}: ${err.trim()}`))))
+  })
+  return out
 }
