@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { verifyAuditLog } from './audit/audit-log.ts'
 import { openDb, type Db } from './db/open.ts'
+import { prng } from './test-support/prng.ts'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 2 ** 32) >>> 0
@@ -23,17 +24,6 @@ const JOIN_SHARE = 0.3
 /** Stop adding cycles (beyond the minimum of 10) once this much time has gone by. */
 const TIME_BUDGET_MS = 70_000
 
-/** mulberry32: small, seedable, good enough to vary bodies and kill delays. */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let x = a
-    x = Math.imul(x ^ (x >>> 15), x | 1)
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
 type Rng = ReturnType<typeof prng>
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!
 
