@@ -42,8 +42,11 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
   /** Today's date (YYYY-MM-DD) where the box serves, not where the server clock is set. */
   const localDate = () => new Intl.DateTimeFormat('en-CA', { timeZone: config.service.timeZone }).format(now())
 
-  function loadCase(tx: Tx | Db, caseId: string): s.CaseRow {
-    return tx.select().from(s.cases).where(eq(s.cases.id, caseId)).get() ?? fail('CASE_NOT_FOUND')
+  // Prepared once: every case route starts here. better-sqlite3 has one connection, so the statement
+  // also reads inside a running transaction.
+  const caseById = db.select().from(s.cases).where(eq(s.cases.id, sql.placeholder('caseId'))).prepare()
+  function loadCase(caseId: string): s.CaseRow {
+    return caseById.get({ caseId }) ?? fail('CASE_NOT_FOUND')
   }
 
   /** Moves a case along the state machine, patches it and writes the audit entry, in the caller's tx. */
@@ -135,7 +138,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
     joinOrResume(caseId: string) {
       const citizen: Actor = { type: 'citizen', id: caseId }
       db.transaction((tx) => {
-        const c = loadCase(tx, caseId)
+        const c = loadCase(caseId)
         if (c.state === 'reported') {
           move(tx, c, 'enqueue', citizen, { callStatus: 'waiting' })
         } else if (c.callStatus !== 'waiting' && CALL_STATES.includes(c.state as CaseState)) {
@@ -148,7 +151,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
     /** The citizen's connection to the call opened or dropped (the officer console shows it). */
     setCitizenPresence(caseId: string, present: boolean) {
       db.transaction((tx) => {
-        const c = loadCase(tx, caseId)
+        const c = loadCase(caseId)
         if (!CALL_STATES.includes(c.state as CaseState)) return
         const callStatus = !present ? 'dropped' : c.state === 'queued' ? 'waiting' : 'connected'
         if (callStatus === c.callStatus) return
@@ -159,7 +162,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
 
     endCall(caseId: string, actor: Actor) {
       db.transaction((tx) => {
-        loadCase(tx, caseId)
+        loadCase(caseId)
         tx.update(s.cases).set({ callStatus: 'none', updatedAt: iso() }).where(eq(s.cases.id, caseId)).run()
         appendAudit(tx, actor, 'call.ended', caseId, {}, iso())
       })
@@ -169,7 +172,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
     addEvidence(caseId: string, actor: Actor, item: Omit<typeof s.evidence.$inferInsert, 'id' | 'caseId'>) {
       const id = randomUUID()
       db.transaction((tx) => {
-        const c = loadCase(tx, caseId)
+        const c = loadCase(caseId)
         // Where the case was reported, unless the capture carries its own position.
         tx.insert(s.evidence).values({ lat: c.lat, lng: c.lng, ...item, id, caseId }).run()
         appendAudit(tx, actor, 'evidence.added', caseId, { evidenceId: id, kind: item.kind, sha256: item.sha256, sizeBytes: item.sizeBytes }, iso())
@@ -179,13 +182,13 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
 
     cancel(caseId: string, actor: Actor) {
       db.transaction((tx) => {
-        move(tx, loadCase(tx, caseId), 'cancel', actor, { finishedAt: iso(), callStatus: 'none' })
+        move(tx, loadCase(caseId), 'cancel', actor, { finishedAt: iso(), callStatus: 'none' })
       })
     },
 
     accept(caseId: string, officer: OfficerActor) {
       db.transaction((tx) => {
-        const c = loadCase(tx, caseId)
+        const c = loadCase(caseId)
         if (c.districtId !== officer.districtId) fail('CASE_NOT_FOUND')
         if (c.officerId !== null && c.officerId !== officer.id) fail('CASE_ASSIGNED_ELSEWHERE')
         move(tx, c, 'answer', officerActor(officer), { officerId: officer.id, answeredAt: iso(), callStatus: 'connected' })
@@ -194,7 +197,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
 
     updateFacts(caseId: string, officer: OfficerActor, facts: Partial<Pick<s.CaseRow, FactKey>> & { address?: string }) {
       db.transaction((tx) => {
-        const c = loadCase(tx, caseId)
+        const c = loadCase(caseId)
         assertHandler(c, officer)
         if (!['in_call', 'evidence_collected', 'verified'].includes(c.state)) fail('CASE_NOT_EDITABLE')
         tx.update(s.cases).set({ ...facts, updatedAt: iso() }).where(eq(s.cases.id, caseId)).run()
@@ -208,7 +211,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
       const id17 = input.idNumber === undefined ? null : validateResidentId(input.idNumber, today)
       if (id17 && !id17.ok) fail('INVALID_ID_NUMBER', { reason: id17.code, text: id17.text })
       return db.transaction((tx) => {
-        const c = loadCase(tx, caseId)
+        const c = loadCase(caseId)
         assertHandler(c, officer)
         if (!['in_call', 'evidence_collected'].includes(c.state)) fail('CASE_NOT_EDITABLE')
         const party = {
@@ -254,7 +257,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
 
     completeEvidence(caseId: string, officer: OfficerActor) {
       db.transaction((tx) => {
-        const c = loadCase(tx, caseId)
+        const c = loadCase(caseId)
         assertHandler(c, officer)
         move(tx, c, 'complete_evidence', officerActor(officer), { partiesReleasedAt: iso() })
       })
@@ -262,7 +265,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
 
     reopenEvidence(caseId: string, officer: OfficerActor) {
       db.transaction((tx) => {
-        const c = loadCase(tx, caseId)
+        const c = loadCase(caseId)
         assertHandler(c, officer)
         move(tx, c, 'reopen_evidence', officerActor(officer))
       })
@@ -270,7 +273,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
 
     /** Checks every party against the registry. Lookups run outside the transaction; results land in one. */
     async verify(caseId: string, officer: OfficerActor) {
-      const c = loadCase(db, caseId)
+      const c = loadCase(caseId)
       assertHandler(c, officer)
       if (!transition(c.state as CaseState, 'verify').ok) fail('TRANSITION_NOT_ALLOWED', { from: c.state, event: 'verify' })
       const rows = partiesWithVehicles(db, caseId)
@@ -286,7 +289,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
         ),
       )
       db.transaction((tx) => {
-        const fresh = loadCase(tx, caseId)
+        const fresh = loadCase(caseId)
         if (fresh.updatedAt !== c.updatedAt) fail('TRANSITION_NOT_ALLOWED', { reason: 'case changed during verification' })
         const at = iso()
         rows.forEach(({ party, vehicle }, i) => {
@@ -327,7 +330,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
     /** The officer vouches for a check the registry could not answer; flagged for a later re-check. */
     attest(caseId: string, partyId: string, officer: OfficerActor, checks: Array<'licence' | 'registration' | 'insurance'>, note: string) {
       db.transaction((tx) => {
-        const c = loadCase(tx, caseId)
+        const c = loadCase(caseId)
         assertHandler(c, officer)
         if (c.state !== 'verified') fail('TRANSITION_NOT_ALLOWED', { from: c.state, event: 'attest' })
         const row = partiesWithVehicles(tx, caseId).find((r) => r.party.id === partyId) ?? fail('PARTY_NOT_FOUND')
@@ -351,7 +354,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
 
     assess(caseId: string, officer: OfficerActor) {
       return db.transaction((tx) => {
-        const c = loadCase(tx, caseId)
+        const c = loadCase(caseId)
         assertHandler(c, officer)
         const result = assessEligibility(eligibilityInput(c, partiesWithVehicles(tx, caseId)), {
           serviceStart: config.service.start,
@@ -378,7 +381,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
 
     dispatch(caseId: string, officer: OfficerActor, note: string | undefined) {
       return db.transaction((tx) => {
-        const c = loadCase(tx, caseId)
+        const c = loadCase(caseId)
         assertHandler(c, officer)
         const last = tx.select().from(s.eligibilityResults).where(eq(s.eligibilityResults.caseId, caseId))
           .orderBy(asc(s.eligibilityResults.assessedAt)).all().at(-1)
@@ -416,14 +419,14 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
         }).where(eq(s.dispatches.id, dispatchId)).run()
         appendAudit(tx, officerActor(officer), 'dispatch.updated', d!.caseId, { dispatchId, from: d!.status, to: status, note }, at)
         if (status === 'handed_over' && d!.status !== 'handed_over') {
-          move(tx, loadCase(tx, d!.caseId), 'hand_over', officerActor(officer), { finishedAt: at })
+          move(tx, loadCase(d!.caseId), 'hand_over', officerActor(officer), { finishedAt: at })
         }
       })
     },
 
     determine(caseId: string, officer: OfficerActor, input: DeterminationInput) {
       return db.transaction((tx) => {
-        const c = loadCase(tx, caseId)
+        const c = loadCase(caseId)
         assertHandler(c, officer)
         const partyIds = new Set(partiesWithVehicles(tx, caseId).map((r) => r.party.id))
         const given = input.parties.map((p) => p.partyId)
@@ -461,7 +464,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
 
     serve(caseId: string, officer: OfficerActor) {
       db.transaction((tx) => {
-        const c = loadCase(tx, caseId)
+        const c = loadCase(caseId)
         assertHandler(c, officer)
         const at = iso()
         move(tx, c, 'serve', officerActor(officer), { servedAt: at, finishedAt: at, callStatus: 'none' })
@@ -470,7 +473,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
 
     close(caseId: string, officer: OfficerActor) {
       db.transaction((tx) => {
-        const c = loadCase(tx, caseId)
+        const c = loadCase(caseId)
         assertHandler(c, officer)
         move(tx, c, 'close', officerActor(officer))
       })

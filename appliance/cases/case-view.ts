@@ -1,5 +1,5 @@
 // Read side: what the officer console, the supervisor and the citizen see of a case.
-import { and, asc, desc, eq, lt, or, inArray } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm'
 import type { Db } from '../db/open.ts'
 import * as s from '../db/schema.ts'
 import { auditEntriesForCase } from '../audit/audit-log.ts'
@@ -48,10 +48,22 @@ export function officerCaseView(db: Db, c: s.CaseRow) {
   }
 }
 
+const queueQueries = new WeakMap<Db, ReturnType<typeof prepareQueueQuery>>()
+
+// Every console polls the queue every few seconds: prepared once per database.
+const prepareQueueQuery = (db: Db) =>
+  db.select().from(s.cases)
+    .where(and(
+      eq(s.cases.districtId, sql.placeholder('districtId')),
+      or(eq(s.cases.state, 'queued'), eq(s.cases.officerId, sql.placeholder('officerId'))),
+    ))
+    .orderBy(asc(s.cases.reportedAt))
+    .prepare()
+
 export function queueView(db: Db, districtId: string, officerId: string, now: Date) {
-  const rows = db.select().from(s.cases)
-    .where(and(eq(s.cases.districtId, districtId), or(eq(s.cases.state, 'queued'), eq(s.cases.officerId, officerId))))
-    .orderBy(asc(s.cases.reportedAt)).all()
+  let query = queueQueries.get(db)
+  if (!query) queueQueries.set(db, (query = prepareQueueQuery(db)))
+  const rows = query.all({ districtId, officerId })
   const item = (c: s.CaseRow) => ({
     id: c.id,
     caseNo: c.caseNo,

@@ -48,12 +48,12 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
 
   /** Seat officers see queued cases and their own; supervisors the whole district. */
   function readable(caseId: string, o: OfficerActor): CaseRow {
-    const c = cases.loadCase(db, caseId)
+    const c = cases.loadCase(caseId)
     if (c.districtId !== o.districtId) fail('CASE_NOT_FOUND')
     if (o.role === 'seat' && c.state !== 'queued' && c.officerId !== o.id) fail('CASE_ASSIGNED_ELSEWHERE')
     return c
   }
-  const view = (caseId: string) => officerCaseView(db, cases.loadCase(db, caseId))
+  const view = (caseId: string) => officerCaseView(db, cases.loadCase(caseId))
 
   app.get('/api/queue', { onRequest: app.requireOfficer('queue.read') }, async (req) =>
     queueView(db, officer(req).districtId, officer(req).id, now()),

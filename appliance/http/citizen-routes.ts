@@ -21,7 +21,7 @@ export const citizenRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseServi
   app,
   { db, cases, reportsPerMinute },
 ) => {
-  const view = (caseId: string) => citizenCaseView(db, cases.loadCase(db, caseId))
+  const view = (caseId: string) => citizenCaseView(db, cases.loadCase(caseId))
 
   app.post('/api/citizen/reports', {
     schema: {

@@ -45,7 +45,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{
           return 'citizen'
         }
         if (!officer || officer.role === 'field' || officer.role === 'admin') return fail('AUTH_REQUIRED')
-        const c = cases.loadCase(db, caseId)
+        const c = cases.loadCase(caseId)
         cases.assertHandler(c, officer)
         if (!OFFICER_CALL_STATES.includes(c.state as CaseState)) fail('MEDIA_CALL_NOT_ACTIVE')
         if (officer.role === 'seat' && c.officerId !== officer.id) fail('CASE_ASSIGNED_ELSEWHERE')

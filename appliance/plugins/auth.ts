@@ -1,7 +1,7 @@
 // Who is calling: an officer by session cookie, a citizen by case-link token. Routes pick one guard
 // and run it on `onRequest`, before any body is parsed or validated.
 import fp from 'fastify-plugin'
-import { and, eq, gt } from 'drizzle-orm'
+import { and, eq, gt, sql } from 'drizzle-orm'
 import type { FastifyRequest } from 'fastify'
 import { can, type Permission } from '../auth/roles.ts'
 import { hashToken } from '../auth/tokens.ts'
@@ -23,14 +23,21 @@ declare module 'fastify' {
   }
 }
 
+const sessionQueries = new WeakMap<Db, ReturnType<typeof prepareSessionQuery>>()
+
+// Every officer request looks its session up: prepared once per database, not built per request.
+const prepareSessionQuery = (db: Db) =>
+  db.select({ officer: s.officers }).from(s.sessions)
+    .innerJoin(s.officers, eq(s.officers.id, s.sessions.officerId))
+    .where(and(eq(s.sessions.tokenHash, sql.placeholder('tokenHash')), gt(s.sessions.expiresAt, sql.placeholder('now'))))
+    .prepare()
+
 /** The officer behind a session cookie, if the session exists and has not expired. */
 export function sessionOfficer(db: Db, token: string | undefined, now: Date): s.OfficerRow | null {
   if (!token) return null
-  const row = db.select({ officer: s.officers }).from(s.sessions)
-    .innerJoin(s.officers, eq(s.officers.id, s.sessions.officerId))
-    .where(and(eq(s.sessions.tokenHash, hashToken(token)), gt(s.sessions.expiresAt, now.toISOString())))
-    .get()
-  return row?.officer ?? null
+  let query = sessionQueries.get(db)
+  if (!query) sessionQueries.set(db, (query = prepareSessionQuery(db)))
+  return query.get({ tokenHash: hashToken(token), now: now.toISOString() })?.officer ?? null
 }
 
 export const authPlugin = fp<{ db: Db; now: () => Date }>(async (app, { db, now }) => {
