@@ -121,6 +121,14 @@ t.test('a whole call through the box', async (t) => {
   t.same(jpegSize(bytes), { width: 640, height: 480 }, "the phone camera's full resolution, not the call's video")
   t.equal(still.lat, 30.6574, 'with the position where it was taken')
 
+  // The case panel beside the video: the officer enters a party while talking.
+  await console_.fill('#party-name', '张伟')
+  await console_.fill('#party-phone', '13800138000')
+  await console_.fill('#party-licence', '510104198503120416')
+  await console_.fill('#party-plate', '川A12345')
+  await console_.click('#party-add')
+  await console_.waitForFunction(() => document.querySelector('#parties')?.textContent?.includes('甲方 张伟 川A12345'))
+
   // The phone's browser dies; the citizen opens the link again and is back in the same case.
   await phone.close()
   await console_.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('连接已断开'))

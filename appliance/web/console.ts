@@ -1,6 +1,7 @@
 // The seat officer's console: log in, the ringing queue, the call with the citizen, and the case
 // panel beside the video.
 import { CallClient } from './call-client.ts'
+import { renderCasePanel } from './case-panel.ts'
 import { $, api, h, show } from './dom.ts'
 import type { SafetyCard } from '../media/signalling-protocol.ts'
 
@@ -121,18 +122,7 @@ function controls(caseId: string) {
   )
 }
 
-async function renderCase(caseId: string) {
-  const c = await api('GET', `/api/cases/${caseId}`)
-  show($('#case-panel'),
-    h('h2', {}, `案件 ${c.caseNo}`),
-    h('p', { id: 'case-state' }, c.stateText),
-    h('p', {}, `位置：${c.location.address ?? `${c.location.lat}, ${c.location.lng}`}`),
-    h('h3', {}, '当事人'),
-    h('ul', {}, ...c.parties.map((p: any) => h('li', {}, `${p.label} ${p.name} ${p.vehicle?.plate ?? ''} 驾驶证：${p.licenceStatus ?? '未核验'}`))),
-    h('h3', {}, '证据'),
-    h('ul', { id: 'evidence' }, ...c.evidence.map((e: any) => h('li', { 'data-sha256': e.sha256 }, `${e.kind === 'still' ? '照片' : '录像'} ${e.capturedAt.slice(11, 19)} SHA-256 ${e.sha256.slice(0, 12)}…`))),
-  )
-}
+const renderCase = (caseId: string) => renderCasePanel($('#case-panel'), caseId, say)
 
 function endOfCall() {
   call?.close()
