@@ -77,7 +77,11 @@ function reportForm() {
       go.removeAttribute('disabled')
     }
   }
-  show(main, h('h1', {}, '事故视频快处'), h('p', {}, '仅有财产损失、无人受伤的轻微事故，可通过视频由民警远程处理。'), phone, plate, go)
+  show(main,
+    h('h1', {}, '事故视频快处'),
+    h('p', {}, '仅有财产损失、无人受伤的轻微事故，可通过视频由民警远程处理。'),
+    h('p', { class: 'warn' }, '如有人员受伤、车辆无法移动或对方驾车逃逸，请立即拨打 122。'),
+    phone, plate, go)
 }
 
 function resumeButton(s: Session) {
