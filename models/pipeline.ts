@@ -1,0 +1,64 @@
+// Bytes → text lines: decode, detect, crop, recognise, merge. Pure of onnxruntime: inference is
+// injected, so engine.ts runs this inside its worker threads with the real sessions.
+import { decodeImage, type DecodeOptions } from './image.ts'
+import { PLATE_DETECTION, postprocessDetection, prepareDetection, type DetectionOptions, type Quad } from './detect.ts'
+import { ctcDecode, mergeLines, normaliseReading, recognitionWidth, toRecognitionTensor, wholeImageQuad, type TextLine } from './recognise.ts'
+
+export interface Tensor {
+  data: Float32Array
+  dims: readonly number[]
+}
+
+export type Infer = (model: 'detection' | 'recognition', input: Tensor) => Promise<Tensor>
+
+export interface ReadOptions extends DecodeOptions {
+  /** 'frame': detect text boxes first; 'crop': the whole image is one line (a plate crop). */
+  mode?: 'frame' | 'crop'
+  detection?: Partial<DetectionOptions>
+  /** Lines recognised together in one batch (sorted by width). */
+  batchSize?: number
+}
+
+export interface ReadResult {
+  width: number
+  height: number
+  lines: TextLine[]
+  timings: { decodeMs: number; detectMs: number; recogniseMs: number }
+}
+
+export async function readLines(bytes: Uint8Array, infer: Infer, dictionary: readonly string[], options: ReadOptions = {}): Promise<ReadResult> {
+  const t0 = performance.now()
+  const img = await decodeImage(bytes, options)
+  const t1 = performance.now()
+  let quads: Quad[]
+  if (options.mode === 'crop') {
+    quads = [wholeImageQuad(img)]
+  } else {
+    const det = { ...PLATE_DETECTION, ...options.detection }
+    const input = await prepareDetection(img, det)
+    const out = await infer('detection', input)
+    const [, , mh = 0, mw = 0] = out.dims
+    quads = postprocessDetection(out.data, mw, mh, img.width, img.height, det).map((b) => b.quad)
+  }
+  const t2 = performance.now()
+
+  const batchSize = Math.max(1, options.batchSize ?? 6)
+  const order = quads.map((q, i) => ({ q, i, w: recognitionWidth(q) })).sort((a, b) => a.w - b.w)
+  const lines: TextLine[] = new Array<TextLine>(quads.length)
+  for (let s = 0; s < order.length; s += batchSize) {
+    const batch = order.slice(s, s + batchSize)
+    const input = toRecognitionTensor(img, batch.map((b) => b.q))
+    const out = await infer('recognition', input)
+    ctcDecode(out.data, out.dims, dictionary).forEach((r, k) => {
+      const item = batch[k]
+      if (item) lines[item.i] = { ...normaliseReading(r), quad: item.q, parts: 1 }
+    })
+  }
+  const t3 = performance.now()
+  return {
+    width: img.width,
+    height: img.height,
+    lines: mergeLines(lines.filter((l) => l !== undefined && l.text !== '')),
+    timings: { decodeMs: t1 - t0, detectMs: t2 - t1, recogniseMs: t3 - t2 },
+  }
+}

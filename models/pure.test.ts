@@ -1,0 +1,88 @@
+// Unit tests of the pure pre/post-processing (no onnxruntime).
+import t from 'tap'
+import { convexHull, detectionSize, minAreaRect, postprocessDetection, PLATE_DETECTION, type Quad } from './detect.ts'
+import { fixConfusions, interpretLine, looksLikePlate } from './read-plates.ts'
+import { ctcDecode, mergeLines, normaliseReading, recognitionWidth, toRecognitionTensor, type TextLine } from './recognise.ts'
+
+t.test('detection size: longer side ≤ 960, multiples of 32', async (t) => {
+  t.same(detectionSize(1280, 720, 960), { width: 960, height: 544 })
+  t.same(detectionSize(448, 148, 960), { width: 448, height: 160 })
+  t.same(detectionSize(10, 10, 960), { width: 32, height: 32 })
+  const s = detectionSize(4000, 3000, 960)
+  t.ok(s.width <= 960 && s.width % 32 === 0 && s.height % 32 === 0)
+})
+
+t.test('min-area rectangle of a tilted bar', async (t) => {
+  const pts: [number, number][] = []
+  for (let i = 0; i <= 100; i++) for (let j = 0; j <= 10; j++) pts.push([i + j * 0.2, i * 0.2 + j])
+  const r = minAreaRect(convexHull(pts))
+  t.ok(Math.abs(r.w * r.h - 100 * 10 * (1 - 0.04)) < 60, `area ${r.w * r.h}`)
+})
+
+t.test('DB post-processing finds a block and unclips it', async (t) => {
+  const W = 64
+  const H = 32
+  const prob = new Float32Array(W * H)
+  for (let y = 12; y < 20; y++) for (let x = 10; x < 50; x++) prob[y * W + x] = 0.9
+  const boxes = postprocessDetection(prob, W, H, W * 2, H * 2, PLATE_DETECTION)
+  t.equal(boxes.length, 1)
+  const [tl, , br] = boxes[0]!.quad
+  t.ok(tl[0] < 20 && br[0] > 98 && tl[1] < 24 && br[1] > 38, `grown and scaled: ${JSON.stringify(boxes[0]!.quad)}`)
+  const weak = new Float32Array(W * H).map((_, i) => (i % W > 10 && i % W < 50 && i > 12 * W && i < 20 * W ? 0.4 : 0))
+  t.equal(postprocessDetection(weak, W, H, W, H).length, 0, 'below box threshold 0.6')
+})
+
+t.test('recognition tensor: height 48, min width 320, BGR, (x/255−0.5)/0.5, zero padding', async (t) => {
+  const img = { width: 96, height: 48, data: new Uint8Array(96 * 48 * 3) }
+  for (let i = 0; i < 96 * 48; i++) img.data.set([255, 0, 51], i * 3) // R=255 G=0 B=51
+  const q: Quad = [[0, 0], [96, 0], [96, 48], [0, 48]]
+  t.equal(recognitionWidth(q), 96)
+  const { data, dims } = toRecognitionTensor(img, [q])
+  t.same(dims, [1, 3, 48, 320])
+  const plane = 48 * 320
+  t.ok(Math.abs(data[0]! - (51 / 255 - 0.5) / 0.5) < 1e-5, 'channel 0 is blue')
+  t.ok(Math.abs(data[2 * plane]! - 1) < 1e-5, 'channel 2 is red')
+  t.equal(data[200], 0, 'right padding is 0')
+})
+
+t.test('CTC greedy decoding', async (t) => {
+  const dict = ['川', 'A', '1']
+  const C = dict.length + 2
+  const steps = [1, 1, 0, 2, 0, 2, 3, 4] // 川 川 _ A _ A 1 ' '
+  const probs = new Float32Array(steps.length * C)
+  steps.forEach((c, i) => (probs[i * C + c] = 0.9))
+  const [r] = ctcDecode(probs, [1, steps.length, C], dict)
+  t.equal(r?.text, '川AA1 ')
+  t.equal(normaliseReading(r!).text, '川AA1')
+})
+
+t.test('merging two boxes on one line', async (t) => {
+  const line = (text: string, x0: number, x1: number): TextLine => ({
+    text,
+    confidence: 0.9,
+    chars: Array.from(text, (char) => ({ char, p: 0.9, alternatives: [] })),
+    quad: [[x0, 100], [x1, 100], [x1, 140], [x0, 140]],
+    parts: 1,
+  })
+  const merged = mergeLines([line('D12345', 200, 400), line('川A', 120, 185), line('other', 100, 300)].map((l, i) => (i === 2 ? { ...l, quad: [[100, 300], [300, 300], [300, 340], [100, 340]] as Quad } : l)))
+  t.equal(merged.length, 2)
+  t.equal(merged[0]?.text, '川AD12345')
+  t.equal(merged[0]?.parts, 2)
+})
+
+t.test('plate interpretation', async (t) => {
+  t.equal(fixConfusions('川AO12I4'), '川A01214')
+  t.equal(fixConfusions('川O12345'), '川O12345', 'the issuer letter is left alone')
+  t.ok(looksLikePlate('川A·12345'))
+  t.notOk(looksLikePlate('中国人民'))
+  const mk = (text: string): TextLine => ({
+    text,
+    confidence: 0.9,
+    chars: Array.from(text, (char) => ({ char, p: 0.9, alternatives: [] })),
+    quad: [[0, 0], [1, 0], [1, 1], [0, 1]],
+    parts: 1,
+  })
+  t.match(interpretLine(mk('川A·I2345')), { text: '川A12345', valid: true, corrected: true })
+  t.match(interpretLine(mk('川Ａ　12345')), { text: '川A12345', valid: true, corrected: false })
+  t.match(interpretLine(mk('JA12345')), { text: 'JA12345', valid: false, error: 'PLATE_PROVINCE', raw: 'JA12345' })
+})

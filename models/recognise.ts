@@ -1,0 +1,215 @@
+// Text recognition pre/post-processing for the PP-OCRv4 SVTR/CTC recogniser, in plain TypeScript.
+import { toHalfWidth } from '../appliance/rules/text.ts'
+import type { Point, Quad } from './detect.ts'
+import type { RgbImage } from './image.ts'
+
+export const REC_HEIGHT = 48
+export const REC_MIN_WIDTH = 320
+/** Cap on a single line's width, so one absurd box cannot allocate a huge tensor. */
+export const REC_MAX_WIDTH = 3200
+
+export interface RecognitionInput {
+  data: Float32Array
+  dims: [number, 3, number, number]
+}
+
+function quadSize(q: Quad): { w: number; h: number } {
+  const d = (a: Point, b: Point): number => Math.hypot(a[0] - b[0], a[1] - b[1])
+  return { w: Math.max(d(q[0], q[1]), d(q[3], q[2])), h: Math.max(d(q[0], q[3]), d(q[1], q[2])) }
+}
+
+/** Target width at height 48: ceil(48·w/h), capped. */
+export function recognitionWidth(q: Quad): number {
+  const { w, h } = quadSize(q)
+  if (h <= 0 || w <= 0) return 1
+  return Math.min(REC_MAX_WIDTH, Math.max(1, Math.ceil((REC_HEIGHT * w) / h)))
+}
+
+export function wholeImageQuad(img: RgbImage): Quad {
+  return [
+    [0, 0],
+    [img.width, 0],
+    [img.width, img.height],
+    [0, img.height],
+  ]
+}
+
+/**
+ * Samples each quad straight into one NCHW batch of height 48 and width max(320, widest line):
+ * bilinear sampling of the quad (so tilted boxes come out upright), supersampled when shrinking,
+ * BGR order, (x/255 − 0.5)/0.5, right-padded with zeros (PaddleOCR's padding value).
+ */
+export function toRecognitionTensor(img: RgbImage, quads: readonly Quad[]): RecognitionInput {
+  const widths = quads.map(recognitionWidth)
+  const batchWidth = Math.max(REC_MIN_WIDTH, ...widths)
+  const H = REC_HEIGHT
+  const plane = H * batchWidth
+  const out = new Float32Array(quads.length * 3 * plane)
+  const { data, width: iw, height: ih } = img
+  const px = (x: number, y: number, c: number): number => {
+    const xi = Math.min(Math.max(x, 0), iw - 1)
+    const yi = Math.min(Math.max(y, 0), ih - 1)
+    return data[(yi * iw + xi) * 3 + c] ?? 0
+  }
+  const rgb = [0, 0, 0]
+  const sample = (x: number, y: number): void => {
+    const fx = x - 0.5
+    const fy = y - 0.5
+    const x0 = Math.floor(fx)
+    const y0 = Math.floor(fy)
+    const ax = fx - x0
+    const ay = fy - y0
+    for (let c = 0; c < 3; c++) {
+      const top = px(x0, y0, c) * (1 - ax) + px(x0 + 1, y0, c) * ax
+      const bottom = px(x0, y0 + 1, c) * (1 - ax) + px(x0 + 1, y0 + 1, c) * ax
+      rgb[c]! += top * (1 - ay) + bottom * ay
+    }
+  }
+  quads.forEach((q, n) => {
+    const tw = widths[n] ?? 1
+    const { h } = quadSize(q)
+    const k = Math.min(4, Math.max(1, Math.ceil(h / H))) // supersampling factor when shrinking
+    const base = n * 3 * plane
+    const [p0, p1, p2, p3] = q
+    for (let v = 0; v < H; v++) {
+      for (let u = 0; u < tw; u++) {
+        rgb[0] = rgb[1] = rgb[2] = 0
+        for (let sv = 0; sv < k; sv++) {
+          const t = (v + (sv + 0.5) / k) / H
+          for (let su = 0; su < k; su++) {
+            const s = (u + (su + 0.5) / k) / tw
+            const x = (1 - s) * (1 - t) * p0[0] + s * (1 - t) * p1[0] + s * t * p2[0] + (1 - s) * t * p3[0]
+            const y = (1 - s) * (1 - t) * p0[1] + s * (1 - t) * p1[1] + s * t * p2[1] + (1 - s) * t * p3[1]
+            sample(x, y)
+          }
+        }
+        const kk = k * k
+        const o = v * batchWidth + u
+        out[base + o] = ((rgb[2]! / kk / 255) - 0.5) / 0.5 // B
+        out[base + plane + o] = ((rgb[1]! / kk / 255) - 0.5) / 0.5 // G
+        out[base + 2 * plane + o] = ((rgb[0]! / kk / 255) - 0.5) / 0.5 // R
+      }
+    }
+  })
+  return { data: out, dims: [quads.length, 3, H, batchWidth] }
+}
+
+export interface CharReading {
+  char: string
+  p: number
+  /** The next most likely characters at that position (for ranking candidates later). */
+  alternatives: { char: string; p: number }[]
+}
+
+export interface Recognised {
+  text: string
+  confidence: number
+  chars: CharReading[]
+}
+
+/**
+ * Greedy CTC decoding of [N, T, C] softmax output: argmax per step, collapse repeats, drop the blank
+ * (class 0); class i is dict[i − 1] and the last class is ' '. Confidence = mean of kept maxima.
+ */
+export function ctcDecode(probs: Float32Array, dims: readonly number[], dictionary: readonly string[]): Recognised[] {
+  const [N = 0, T = 0, C = 0] = dims
+  const charOf = (idx: number): string => (idx === C - 1 && idx === dictionary.length + 1 ? ' ' : (dictionary[idx - 1] ?? ''))
+  const results: Recognised[] = []
+  for (let n = 0; n < N; n++) {
+    const chars: CharReading[] = []
+    let prev = -1
+    for (let t = 0; t < T; t++) {
+      const off = (n * T + t) * C
+      let best = 0
+      let bestP = -1
+      for (let c = 0; c < C; c++) {
+        const p = probs[off + c] ?? 0
+        if (p > bestP) {
+          bestP = p
+          best = c
+        }
+      }
+      if (best !== 0 && best !== prev) {
+        const alternatives: { char: string; p: number }[] = []
+        for (let c = 1; c < C; c++) {
+          if (c === best) continue
+          const p = probs[off + c] ?? 0
+          if (p < 0.01) continue
+          alternatives.push({ char: charOf(c), p })
+        }
+        alternatives.sort((a, b) => b.p - a.p)
+        chars.push({ char: charOf(best), p: bestP, alternatives: alternatives.slice(0, 3) })
+      }
+      prev = best
+    }
+    const text = chars.map((c) => c.char).join('')
+    const confidence = chars.length === 0 ? 0 : chars.reduce((s, c) => s + c.p, 0) / chars.length
+    results.push({ text, confidence, chars })
+  }
+  return results
+}
+
+const SEPARATORS = /[\s\u3000·•・]/u
+
+/** Folds full-width ASCII and drops middle dots, U+3000 and spaces, keeping per-character data aligned. */
+export function normaliseReading(r: Recognised): Recognised {
+  const chars: CharReading[] = []
+  for (const c of r.chars) {
+    const ch = toHalfWidth(c.char)
+    if (ch === '' || SEPARATORS.test(ch)) continue
+    chars.push({ ...c, char: ch })
+  }
+  const confidence = chars.length === 0 ? 0 : chars.reduce((s, c) => s + c.p, 0) / chars.length
+  return { text: chars.map((c) => c.char).join(''), confidence, chars }
+}
+
+export interface TextLine extends Recognised {
+  /** Axis-aligned box in source pixels (for merged lines, the union). */
+  quad: Quad
+  /** How many detected boxes were merged into this line. */
+  parts: number
+}
+
+function bounds(q: Quad): { x0: number; x1: number; y0: number; y1: number } {
+  const xs = q.map((p) => p[0])
+  const ys = q.map((p) => p[1])
+  return { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) }
+}
+
+/**
+ * Merges readings that sit on one line (vertical overlap ≥ 60% of the smaller height, horizontal gap
+ * ≤ 1.2× the taller height): a green plate's "川A" and "D12345" are often detected as two boxes.
+ */
+export function mergeLines(lines: readonly TextLine[]): TextLine[] {
+  const items = [...lines].sort((a, b) => bounds(a.quad).x0 - bounds(b.quad).x0)
+  const merged: TextLine[] = []
+  for (const line of items) {
+    const b = bounds(line.quad)
+    const target = merged.find((m) => {
+      const mb = bounds(m.quad)
+      const overlap = Math.min(mb.y1, b.y1) - Math.max(mb.y0, b.y0)
+      const minH = Math.min(mb.y1 - mb.y0, b.y1 - b.y0)
+      const maxH = Math.max(mb.y1 - mb.y0, b.y1 - b.y0)
+      const gap = b.x0 - mb.x1
+      return minH > 0 && overlap >= 0.6 * minH && gap <= 1.2 * maxH && gap > -0.5 * maxH
+    })
+    if (!target) {
+      merged.push({ ...line })
+      continue
+    }
+    const mb = bounds(target.quad)
+    const chars = [...target.chars, ...line.chars]
+    const x0 = Math.min(mb.x0, b.x0)
+    const x1 = Math.max(mb.x1, b.x1)
+    const y0 = Math.min(mb.y0, b.y0)
+    const y1 = Math.max(mb.y1, b.y1)
+    Object.assign(target, {
+      text: target.text + line.text,
+      chars,
+      confidence: chars.length === 0 ? 0 : chars.reduce((s, c) => s + c.p, 0) / chars.length,
+      quad: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]] as Quad,
+      parts: target.parts + line.parts,
+    })
+  }
+  return merged.sort((a, b) => bounds(a.quad).y0 - bounds(b.quad).y0 || bounds(a.quad).x0 - bounds(b.quad).x0)
+}
