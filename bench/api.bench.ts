@@ -18,12 +18,14 @@ import { startBoxProcess, type BoxProcess } from './lib/box-process.ts'
 import { HttpClient, login, mapPool } from './lib/http-client.ts'
 import { runLoad, type LoadRequest, type LoadResult } from './lib/load.ts'
 import { runPaced } from './lib/paced.ts'
-import { describeMachine } from './lib/machine.ts'
+import { describeMachine, startCpuAccounting, type CpuAccount } from './lib/machine.ts'
 import { recordBenchmark, textTable, type Column, type FigureRow } from './lib/record.ts'
 import { round } from './lib/stats.ts'
 import { prng } from '../appliance/test-support/prng.ts'
 
 const TARGET = { rps: 500, p99Ms: 20 }
+/** CPU cores used by unrelated processes during a run above which its figures are flagged. */
+const NOISE_CORES = 0.2
 const num = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback)
   if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number`)
@@ -224,7 +226,7 @@ function assertClean(s: Scenario, r: LoadResult, phase: string) {
 const targetMet = (s: Scenario, r: LoadResult) =>
   s.rate === null ? null : r.rps >= s.rate * 0.98 && r.latency.p99 <= TARGET.p99Ms
 
-function figureRow(s: Scenario, r: LoadResult): FigureRow {
+function figureRow(s: Scenario, r: LoadResult, cpu: CpuAccount | null): FigureRow {
   return {
     scenario: s.id,
     description: s.title,
@@ -239,6 +241,7 @@ function figureRow(s: Scenario, r: LoadResult): FigureRow {
     requests: r.completed,
     errors: r.errors + r.timeouts + r.non2xx,
     targetMet: targetMet(s, r),
+    otherCpuCores: cpu?.otherCores ?? null,
   }
 }
 
@@ -254,6 +257,7 @@ const COLUMNS: Column[] = [
   { key: 'requests', label: 'requests' },
   { key: 'errors', label: 'errors + non-2xx' },
   { key: 'targetMet', label: `p99 ≤ ${TARGET.p99Ms} ms at ${TARGET.rps} req/s` },
+  { key: 'otherCpuCores', label: 'other CPU (cores)' },
 ]
 
 // ---------------------------------------------------------------------------------------------
@@ -282,18 +286,23 @@ async function main() {
         `${d.queueWaiting} waiting, ${d.queueMine} mine, ${d.queueBytes} bytes`,
     )
 
-    const results: Array<{ s: Scenario; r: LoadResult }> = []
+    const results: Array<{ s: Scenario; r: LoadResult; cpu: CpuAccount | null }> = []
     for (const s of scenarios(o, d)) {
       process.stdout.write(`${s.id}: warm-up ${WARMUP} s, `)
       assertClean(s, await run(s, box.url, WARMUP), 'warm-up')
       process.stdout.write(`run ${s.durationSec} s at ${s.rate ?? 'max'} req/s (${loadText(s)}) … `)
+      const account = startCpuAccounting([process.pid, box.pid])
       const r = await run(s, box.url, s.durationSec)
+      const cpu = account()
       assertClean(s, r, 'run')
-      console.log(`${round(r.rps)} req/s, p50 ${round(r.latency.p50)} ms, p99 ${round(r.latency.p99)} ms`)
-      results.push({ s, r })
+      console.log(`${round(r.rps)} req/s, p50 ${round(r.latency.p50)} ms, p99 ${round(r.latency.p99)} ms` +
+        (cpu ? `; CPU cores: box + load ${cpu.oursCores}, other processes ${cpu.otherCores}` : ''))
+      if (cpu && cpu.otherCores > NOISE_CORES) console.warn(`  warning: other processes used ${cpu.otherCores} cores during this run; its figures are disturbed`)
+      results.push({ s, r, cpu })
     }
 
-    const figures = results.map(({ s, r }) => figureRow(s, r))
+    const figures = results.map(({ s, r, cpu }) => figureRow(s, r, cpu))
+    const disturbed = results.filter(({ cpu }) => cpu && cpu.otherCores > NOISE_CORES).map(({ s }) => s.id)
     console.log(`\n${textTable(figures, COLUMNS)}\n`)
     const verdict = (mode: Scenario['mode'], label: string) => {
       const runs = results.filter(({ s }) => s.rate !== null && s.mode === mode)
@@ -308,6 +317,9 @@ async function main() {
       `Target: p99 ≤ ${TARGET.p99Ms} ms at ${TARGET.rps} requests/s.`,
       verdict('autocannon', `autocannon at a fixed ${TARGET.rps} req/s (${CONNECTIONS} connections, per-second bursts)`),
       verdict('paced', `Evenly paced ${TARGET.rps} req/s (one request every ${1000 / TARGET.rps} ms)`),
+      disturbed.length
+        ? `⚠ Other processes used more than ${NOISE_CORES} CPU cores during ${disturbed.join(', ')}: those figures are disturbed; re-run on a quiet machine.`
+        : null,
     ].filter(Boolean).join(' ')
     console.log(summary.replaceAll('**', ''))
     const perRoute = results.filter(({ s }) => s.id.startsWith('mixed')).map(({ s, r }) =>
@@ -320,7 +332,7 @@ async function main() {
       `autocannon's fixed rate sends each connection's share (${TARGET.rps / CONNECTIONS} req/s) back to back at the start of every second, so ${TARGET.rps} req/s arrives as bursts of ${CONNECTIONS} concurrent requests and latency there is roughly ${CONNECTIONS} × the server's time per request. Its coordinated-omission correction is off (in this mode it inserts synthetic 1 ms-step samples). Latency from write to last byte.`,
       `"Evenly paced" is an open-loop generator (bench/lib/paced.ts): request i is due at start + i × ${1000 / TARGET.rps} ms regardless of earlier replies, latency counted from the due time (keep-alive, up to 64 in flight).`,
       ...perRoute,
-      `A fixed-rate run meets the rate at ≥ 98% of the offered requests/s.`,
+      `A fixed-rate run meets the rate at ≥ 98% of the offered requests/s. "other CPU": average cores used by processes other than the box and the benchmark during the measured run (from /proc), a check that the machine was quiet.`,
     ]
 
     if (ONLY) {
@@ -341,7 +353,7 @@ async function main() {
         data: d.states,
         queueReply: { waiting: d.queueWaiting, mine: d.queueMine, bytes: d.queueBytes },
         seedSeconds: d.seedSeconds,
-        runs: results.map(({ s, r }) => ({
+        runs: results.map(({ s, r, cpu }) => ({
           scenario: s.id,
           description: s.title,
           offeredRps: s.rate,
@@ -355,6 +367,7 @@ async function main() {
           timeouts: r.timeouts,
           non2xx: r.non2xx,
           load: loadText(s),
+          cpu,
           ...(r.clientLagMs ? { clientSendLagMs: r.clientLagMs } : {}),
           ...(r.autocannon ? { autocannonLatencyMs: r.autocannon } : {}),
         })),

@@ -72,14 +72,25 @@ export async function startBoxProcess(options: BoxProcessOptions = {}): Promise<
       resolve(exit)
     })
   })
-  // Last resort: never leave the server running behind a crashed or interrupted benchmark.
-  const killOnExit = () => { if (exit === null) child.kill('SIGKILL') }
+  const removeDataDir = () => {
+    if (options.keepDataDir) return
+    try {
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
+    } catch (e) {
+      console.warn(`could not remove ${dataDir}: ${(e as Error).message}`)
+    }
+  }
+  // Last resort: never leave the server (or its data) behind a crashed or interrupted benchmark.
+  const killOnExit = () => {
+    if (exit === null) child.kill('SIGKILL')
+    removeDataDir()
+  }
   process.on('exit', killOnExit)
   exitOnSignals()
 
   const cleanup = () => {
     process.off('exit', killOnExit)
-    if (!options.keepDataDir) rmSync(dataDir, { recursive: true, force: true })
+    removeDataDir()
   }
   const stop = async () => {
     if (exit === null) {

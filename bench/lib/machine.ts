@@ -1,6 +1,7 @@
 // What a benchmark ran on: recorded next to every figure so numbers from different machines are
 // never compared by mistake.
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { cpus, arch, loadavg, release, totalmem, type } from 'node:os'
 import { ROOT } from './paths.ts'
 
@@ -45,4 +46,55 @@ export function describeMachine(date = new Date()): Machine {
 export function machineLine(m: Machine): string {
   const commit = m.gitCommit ? `, commit ${m.gitCommit.slice(0, 10)}${m.gitDirty ? ' (uncommitted changes)' : ''}` : ''
   return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}${commit}; run ${m.date} (load average ${m.loadAverage.join(' / ')})`
+}
+
+export interface CpuAccount {
+  /** Wall-clock seconds measured. */
+  seconds: number
+  /** Average CPU cores busy on the whole machine. */
+  machineCores: number
+  /** Of which the listed processes (the benchmark and the server). */
+  oursCores: number
+  /** Of which everything else: above ~0.2 on a small machine, the figures are disturbed. */
+  otherCores: number
+}
+
+function readTicks(file: string, pick: (fields: string[]) => number): number | null {
+  try {
+    return pick(readFileSync(file, 'utf8').split('\n')[0]!.trim().split(/\s+/))
+  } catch {
+    return null
+  }
+}
+const machineBusyTicks = () =>
+  readTicks('/proc/stat', (f) => [1, 2, 3, 6, 7, 8].reduce((sum, i) => sum + Number(f[i] ?? 0), 0))
+const processTicks = (pid: number) => {
+  try {
+    // Fields after the command name: state is field 3, utime 14, stime 15.
+    const after = readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').pop()!.trim().split(/\s+/)
+    return Number(after[11]) + Number(after[12])
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Starts counting CPU time (Linux /proc): the machine's, and that of `pids`. The returned function
+ * ends the count; null where /proc is unavailable. Assumes the usual 100 clock ticks per second.
+ */
+export function startCpuAccounting(pids: number[]): () => CpuAccount | null {
+  const t0 = performance.now()
+  const m0 = machineBusyTicks()
+  const p0 = pids.map(processTicks)
+  return () => {
+    const m1 = machineBusyTicks()
+    const p1 = pids.map(processTicks)
+    if (m0 === null || m1 === null || p0.some((v) => v === null) || p1.some((v) => v === null)) return null
+    const seconds = (performance.now() - t0) / 1000
+    const HZ = 100
+    const machine = (m1 - m0) / HZ / seconds
+    const ours = p1.reduce<number>((s, v, i) => s + (v! - p0[i]!), 0) / HZ / seconds
+    const r2 = (v: number) => Math.round(v * 100) / 100
+    return { seconds: r2(seconds), machineCores: r2(machine), oursCores: r2(ours), otherCores: r2(Math.max(0, machine - ours)) }
+  }
 }
