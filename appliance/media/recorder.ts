@@ -78,8 +78,10 @@ export class CallRecorder {
     const cv = find('citizen', 'video')
     const ca = find('citizen', 'audio')
     const oa = find('officer', 'audio')
-    // A call is being recorded while both sides are in it; the layout is the same in every session.
-    return cv && ca && oa ? [{ producer: cv, label: 'citizen-video' }, { producer: ca, label: 'citizen-audio' }, { producer: oa, label: 'officer-audio' }] : null
+    // The citizen's camera and microphone are the call; the officer's voice joins when present.
+    if (!cv || !ca) return null
+    const tracks: Track[] = [{ producer: cv, label: 'citizen-video' }, { producer: ca, label: 'citizen-audio' }]
+    return oa ? [...tracks, { producer: oa, label: 'officer-audio' }] : tracks
   }
 
   private async follow() {
@@ -112,7 +114,12 @@ export class CallRecorder {
       // Long enough probing to see a video key frame, or the output has no dimensions.
       '-analyzeduration', '5000000', '-probesize', '10000000',
       '-fflags', '+genpts', '-f', 'sdp', '-i', this.writeSdp(sdpFor(described)),
-      '-map', '0', '-c', 'copy', '-flush_packets', '1',
+      // Without the officer (console closed) the third track is silence, so every session has the
+      // same layout and the segments join without re-encoding.
+      ...(tracks.length === 3
+        ? ['-map', '0', '-c', 'copy']
+        : ['-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=stereo', '-map', '0', '-map', '1:a', '-c', 'copy', '-c:a:1', 'libopus']),
+      '-flush_packets', '1',
       '-f', 'segment', '-segment_time', '10', '-segment_format', 'matroska', '-reset_timestamps', '1',
       pattern,
     ], { stdio: ['ignore', 'ignore', 'pipe'] })
