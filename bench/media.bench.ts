@@ -22,7 +22,7 @@
 // box without recording, BENCH_NO_WRITE=1 prints only, BENCH_THREADS=1 prints per-thread CPU and
 // every accept's timings.
 import { fork, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -281,11 +281,13 @@ async function main() {
   const busyBefore = ((idle1.busy - idle0.busy) / (idle1.total - idle0.total)) * 100
   if (busyBefore > 15) console.warn(`warning: the machine is already ${Math.round(busyBefore)}% busy before the run; figures will be skewed`)
   const t0 = performance.now()
+  // Recording is on by default; BENCH_RECORD=0 turns it off through a config file (env has no switch).
+  const configDir = RECORD ? null : mkdtempSync(join(tmpdir(), 'kuaichu-bench-cfg-'))
+  if (configDir) writeFileSync(join(configDir, 'config.json'), JSON.stringify({ media: { record: false } }))
   const box = await startBoxProcess({
     env: {
       KUAICHU_RATE_LIMIT_PER_MINUTE: '1000000',
-      // Recording is on by default; BENCH_RECORD=0 turns it off through a config file override.
-      ...(RECORD ? {} : { KUAICHU_CONFIG: writeNoRecordConfig() }),
+      ...(configDir ? { KUAICHU_CONFIG: join(configDir, 'config.json') } : {}),
     },
   })
   const hosts: Host[] = []
@@ -300,6 +302,11 @@ async function main() {
       }
     }
   }
+  // Know the box's children (ffmpeg outlives a killed parent) at all times, not just at snapshots.
+  const trackTree = setInterval(() => {
+    for (const p of processTree(box.pid)) if (p.pid !== box.pid) boxDescendants.set(p.pid, p.comm)
+  }, 1000)
+  trackTree.unref()
   process.on('exit', () => {
     for (const h of hosts) h.child.kill('SIGKILL')
     killLeftovers()
@@ -379,15 +386,10 @@ async function main() {
     const exit = await box.stop()
     if (exit.code !== 0 && exit.signal !== 'SIGTERM') console.error(`box exited ${JSON.stringify(exit)}`)
     killLeftovers()
+    clearInterval(trackTree)
+    if (configDir) rmSync(configDir, { recursive: true, force: true })
   }
   report(steps, stopReason, machine, (performance.now() - t0) / 1000, busyBefore)
-}
-
-function writeNoRecordConfig(): string {
-  // Only used for BENCH_RECORD=0: a config file with recording off (env has no switch for it).
-  const file = join(mkdtempSync(join(tmpdir(), 'kuaichu-bench-cfg-')), 'config.json')
-  writeFileSync(file, JSON.stringify({ media: { record: false } }))
-  return file
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -484,11 +486,8 @@ function report(steps: StepResult[], stopReason: string, machine: ReturnType<typ
   ].join(' ')
   console.log(summary.replaceAll('**', ''))
   const stage = (k: keyof AcceptTiming) => Math.round(median(allFirst.map((a) => a[k] as number).filter((v) => typeof v === 'number')))
-  // Did the officer decode the first key frame it was sent, or have to ask for another one?
-  const firstPath = (slow: boolean) => {
-    const ms = allFirst.filter((a) => a.officerFirstFrameMs !== null && (a.officerPlis > 0) === slow).map((a) => a.officerFirstFrameMs!)
-    return ms.length ? `${ms.length} accept(s), p50 ${Math.round(median(ms))} ms, max ${Math.round(max(ms))} ms` : 'none'
-  }
+  const withPli = allFirst.filter((a) => a.officerPlis > 0).length
+  const keyFrameWait = median(allFirst.filter((a) => a.officerFirstPacketMs !== null).map((a) => a.officerFirstPacketMs! - Math.max(a.joinedMs, a.officerTransportMs ?? 0)))
   const threads = last.usage.threads
   const topThreads = (k: string) => Object.entries(threads[k] ?? {}).slice(0, 6).map(([n, v]) => `${n} ${v}%`).join(', ')
   const notes = [
@@ -496,7 +495,7 @@ function report(steps: StepResult[], stopReason: string, machine: ReturnType<typ
     `Each call: a citizen peer publishing VP8 ${VIDEO.width}×${VIDEO.height} at ${VIDEO.fps} fps (synthetic panning scene, sender capped at ${VIDEO.maxBitrate / 1000} kbps, so about ${VIDEO.maxBitrate / 1000} kbps once bandwidth estimation has ramped up) + Opus audio, and seat01's peer consuming both and publishing Opus audio back. Peers are @roamhq/wrtc 0.10 (libwebrtc M106) driven by mediasoup-client 3.18 (Chrome111 handler) over the box's own signalling, in ${HOSTS} load-generator processes (bench/media/load-host.ts).`,
     `The load generator runs on the same ${machine.cores} cores as the box: it encodes every citizen's video (VP8) and decodes it again at every officer, which costs far more CPU than forwarding it. Its share is shown separately ("load gen %", includes the benchmark process); "other %" is CPU used by anything else on the machine during the window. A real box only forwards and records, so the box's own columns are what scales with calls; the carried count is a lower bound set by this shared machine.`,
     `"sent fps" is what the citizens' encoders produced (getStats framesEncoded), "delivered fps" what each officer decoded (framesDecoded) over the window. A call keeps up when it delivers ≥ ${KEEP_UP * 100}% of ${VIDEO.fps} fps; the ramp stops at the first step where one does not, when the box and the load generator together use ≥ ${CPU_LIMIT}% of the machine, or after ${BUDGET} s.`,
-    `Accept → first frame: from just before \`POST /api/cases/:id/accept\` (the citizen already waits in the call with camera on, as the phone page does) to the first decoded video frame at the officer (RTCVideoSink) and to the first decoded non-silent officer audio at the citizen (RTCAudioSink; the officer publishes only a microphone). Accepts are one at a time while the earlier calls run. Median stages from the accept: reply ${stage('acceptHttpMs')} ms, officer socket open ${stage('socketOpenMs')} ms, joined with both consumers resumed ${stage('joinedMs')} ms, receive transport connected (ICE + DTLS) ${stage('officerTransportMs')} ms, first video packet ${stage('officerFirstPacketMs')} ms, first decoded frame ${stage('officerFirstFrameMs')} ms; on the way the citizen encoded ${stage('keyFramesEncoded')} key frame(s) and the officer sent ${stage('officerPlis')} key-frame request(s) (median). Officer decoded the first key frame it was sent: ${firstPath(false)}; officer had to request another key frame (PLI) first: ${firstPath(true)} — mediasoup holds a repeated key-frame request until its 1 s retry (KeyFrameRequestManager) and libwebrtc's encoder ignores requests that come within 300 ms of the last key frame, so one undecodable first key frame costs about a second.`,
+    `Accept → first frame: from just before \`POST /api/cases/:id/accept\` (the citizen already waits in the call with camera on, as the phone page does) to the first decoded video frame at the officer (RTCVideoSink) and to the first decoded non-silent officer audio at the citizen (RTCAudioSink; the officer publishes only a microphone). Accepts are one at a time while the earlier calls run. Median stages from the accept: reply ${stage('acceptHttpMs')} ms, officer socket open ${stage('socketOpenMs')} ms, joined with both consumers resumed ${stage('joinedMs')} ms, receive transport connected (ICE + DTLS) ${stage('officerTransportMs')} ms, first video packet ${stage('officerFirstPacketMs')} ms, first decoded frame ${stage('officerFirstFrameMs')} ms. mediasoup forwards video to a new consumer only from a key frame, so the median ${Math.round(keyFrameWait)} ms between "consumer resumed and transport connected" and "first video packet" is the wait for the citizen's next key frame (the citizen encoded a median ${stage('keyFramesEncoded')} key frame(s) in that time; ${withPli} of ${allFirst.length} officers also had to send a key-frame request (PLI) of their own).${keyFrameWait > 700 ? " A wait of about a second fits mediasoup re-sending an unanswered key-frame request only after 1 s (KeyFrameRequestManager) while libwebrtc's encoder ignores requests within 300 ms of its previous one." : ''}${keyFrameWait > stage('officerFirstFrameMs') / 2 ? ' Most of the accept → first frame time goes there, not into signalling or ICE/DTLS.' : ''}`,
     `Where the CPU went at ${last.calls} calls (per thread, % of one core): box node — ${topThreads('node') || 'n/a'}; load generator 1 — ${topThreads('generator1') || 'n/a'}.`,
     `Machine ${Math.round(busyBefore)}% busy in the 2 s before the run; other processes used up to ${round(Math.max(...steps.map((s) => s.usage.otherPct)))}% of a core during the measuring windows ("other %").`,
     `"recorded kbps/call" is the growth of the recordings directory over the window per call (confirms every call is being recorded). Whole run ${Math.round(seconds)} s.`,
