@@ -241,6 +241,7 @@ function figureRow(s: Scenario, r: LoadResult, cpu: CpuAccount | null): FigureRo
     requests: r.completed,
     errors: r.errors + r.timeouts + r.non2xx,
     targetMet: targetMet(s, r),
+    boxCpuCores: cpu?.perProcessCores[1] ?? null,
     otherCpuCores: cpu?.otherCores ?? null,
   }
 }
@@ -257,6 +258,7 @@ const COLUMNS: Column[] = [
   { key: 'requests', label: 'requests' },
   { key: 'errors', label: 'errors + non-2xx' },
   { key: 'targetMet', label: `p99 ≤ ${TARGET.p99Ms} ms at ${TARGET.rps} req/s` },
+  { key: 'boxCpuCores', label: 'box CPU (cores)' },
   { key: 'otherCpuCores', label: 'other CPU (cores)' },
 ]
 
@@ -296,7 +298,7 @@ async function main() {
       const cpu = account()
       assertClean(s, r, 'run')
       console.log(`${round(r.rps)} req/s, p50 ${round(r.latency.p50)} ms, p99 ${round(r.latency.p99)} ms` +
-        (cpu ? `; CPU cores: box + load ${cpu.oursCores}, other processes ${cpu.otherCores}` : ''))
+        (cpu ? `; CPU cores: box ${cpu.perProcessCores[1]}, load generator ${cpu.perProcessCores[0]}, other processes ${cpu.otherCores}` : ''))
       if (cpu && cpu.otherCores > NOISE_CORES) console.warn(`  warning: other processes used ${cpu.otherCores} cores during this run; its figures are disturbed`)
       results.push({ s, r, cpu })
     }
@@ -332,7 +334,7 @@ async function main() {
       `autocannon's fixed rate sends each connection's share (${TARGET.rps / CONNECTIONS} req/s) back to back at the start of every second, so ${TARGET.rps} req/s arrives as bursts of ${CONNECTIONS} concurrent requests and latency there is roughly ${CONNECTIONS} × the server's time per request. Its coordinated-omission correction is off (in this mode it inserts synthetic 1 ms-step samples). Latency from write to last byte.`,
       `"Evenly paced" is an open-loop generator (bench/lib/paced.ts): request i is due at start + i × ${1000 / TARGET.rps} ms regardless of earlier replies, latency counted from the due time (keep-alive, up to 64 in flight).`,
       ...perRoute,
-      `A fixed-rate run meets the rate at ≥ 98% of the offered requests/s. "other CPU": average cores used by processes other than the box and the benchmark during the measured run (from /proc), a check that the machine was quiet.`,
+      `A fixed-rate run meets the rate at ≥ 98% of the offered requests/s. "box CPU": average cores used by the box process during the measured run (its JavaScript runs on one thread, so ~1.0 means saturated); "other CPU": cores used by processes other than the box and the benchmark (from /proc), a check that the machine was quiet.`,
     ]
 
     if (ONLY) {

@@ -53,8 +53,10 @@ export interface CpuAccount {
   seconds: number
   /** Average CPU cores busy on the whole machine. */
   machineCores: number
-  /** Of which the listed processes (the benchmark and the server). */
+  /** Of which the listed processes (e.g. the benchmark and the server), together... */
   oursCores: number
+  /** ...and each, in the order given. */
+  perProcessCores: number[]
   /** Of which everything else: above ~0.2 on a small machine, the figures are disturbed. */
   otherCores: number
 }
@@ -93,8 +95,15 @@ export function startCpuAccounting(pids: number[]): () => CpuAccount | null {
     const seconds = (performance.now() - t0) / 1000
     const HZ = 100
     const machine = (m1 - m0) / HZ / seconds
-    const ours = p1.reduce<number>((s, v, i) => s + (v! - p0[i]!), 0) / HZ / seconds
+    const per = p1.map((v, i) => (v! - p0[i]!) / HZ / seconds)
+    const ours = per.reduce((a, b) => a + b, 0)
     const r2 = (v: number) => Math.round(v * 100) / 100
-    return { seconds: r2(seconds), machineCores: r2(machine), oursCores: r2(ours), otherCores: r2(Math.max(0, machine - ours)) }
+    return {
+      seconds: r2(seconds),
+      machineCores: r2(machine),
+      oursCores: r2(ours),
+      perProcessCores: per.map(r2),
+      otherCores: r2(Math.max(0, machine - ours)),
+    }
   }
 }

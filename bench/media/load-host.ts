@@ -187,13 +187,15 @@ async function counters(call: Call): Promise<CallCounters> {
   }
 }
 
+function hangUp(call: Call) {
+  for (const stop of call.stops) stop()
+  call.officer?.close()
+  call.citizen.close()
+  calls.delete(call.n)
+}
+
 async function closeAll() {
-  for (const call of calls.values()) {
-    for (const stop of call.stops) stop()
-    call.officer?.close()
-    call.citizen.close()
-  }
-  calls.clear()
+  for (const call of calls.values()) hangUp(call)
   pacer.stop()
 }
 
@@ -211,6 +213,11 @@ async function handle(cmd: HostCommand): Promise<unknown> {
       return startCitizen(cmd.call)
     case 'accept':
       return accept(cmd.call, cmd.timeoutMs)
+    case 'drop': {
+      const call = calls.get(cmd.call)
+      if (call) hangUp(call)
+      return {}
+    }
     case 'stats':
       return { calls: await Promise.all([...calls.values()].map(counters)), errors: errors.splice(0) }
     case 'close':

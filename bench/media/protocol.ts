@@ -13,6 +13,8 @@ export type HostCommand =
   | { op: 'citizen'; reqId: number; call: number }
   /** The officer accepts the case, joins the call and publishes a microphone; waits for media on both sides. */
   | { op: 'accept'; reqId: number; call: number; timeoutMs: number }
+  /** Both sides of one call hang up (the probe calls that only time the accept). */
+  | { op: 'drop'; reqId: number; call: number }
   | { op: 'stats'; reqId: number }
   | { op: 'close'; reqId: number }
 
