@@ -9,6 +9,8 @@ PACKAGES=(
   chromium           # real-browser tests (playwright-core drives /usr/bin/chromium)
   fonts-noto-cjk     # zh-CN text renders in browser screenshots
   ffmpeg             # call recording (RTP from the SFU into Matroska) and ffprobe in tests
+  fonts-wqy-zenhei   # TrueType CJK font embedded in the determination PDF
+  poppler-utils      # pdftotext: tests read the determination PDF back
 )
 
 missing=()
