@@ -3,16 +3,50 @@ import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm'
 import type { Db } from '../db/open.ts'
 import * as s from '../db/schema.ts'
 import { auditEntriesForCase } from '../audit/audit-log.ts'
-import { partiesWithVehicles } from './case-service.ts'
 import { pickFacts } from './facts.ts'
 import { caseMetrics, STATE_TEXT, type CaseState } from './state-machine.ts'
 
 const secondsSince = (now: Date, at: string) => Math.max(0, Math.round((now.getTime() - Date.parse(at)) / 1000))
 
+/** Builds a database's statements once: every console reads cases and polls the queue all day. */
+function perDb<T>(build: (db: Db) => T): (db: Db) => T {
+  const built = new WeakMap<Db, T>()
+  return (db) => {
+    let value = built.get(db)
+    if (value === undefined) built.set(db, (value = build(db)))
+    return value
+  }
+}
+
+const caseId = sql.placeholder('caseId')
+const ACTIVE_STATES = ['in_call', 'evidence_collected', 'verified', 'eligible', 'determined', 'ineligible']
+
+const caseViewQueries = perDb((db) => ({
+  eligibility: db.select().from(s.eligibilityResults).where(eq(s.eligibilityResults.caseId, caseId))
+    .orderBy(desc(s.eligibilityResults.assessedAt)).limit(1).prepare(),
+  determination: db.select().from(s.determinations).where(eq(s.determinations.caseId, caseId)).prepare(),
+  determinationParties: db.select().from(s.determinationParties)
+    .where(eq(s.determinationParties.determinationId, sql.placeholder('determinationId'))).prepare(),
+  parties: db.select({ party: s.parties, vehicle: s.vehicles }).from(s.parties)
+    .leftJoin(s.vehicles, eq(s.vehicles.partyId, s.parties.id))
+    .where(eq(s.parties.caseId, caseId)).orderBy(asc(s.parties.ordinal)).prepare(),
+  evidence: db.select().from(s.evidence).where(eq(s.evidence.caseId, caseId)).orderBy(asc(s.evidence.capturedAt)).prepare(),
+  dispatch: db.select().from(s.dispatches).where(eq(s.dispatches.caseId, caseId)).prepare(),
+  // The waiting cases of the district and the officer's own open ones.
+  queue: db.select().from(s.cases)
+    .where(and(
+      eq(s.cases.districtId, sql.placeholder('districtId')),
+      or(
+        eq(s.cases.state, 'queued'),
+        and(eq(s.cases.officerId, sql.placeholder('officerId')), inArray(s.cases.state, ACTIVE_STATES)),
+      ),
+    ))
+    .orderBy(asc(s.cases.reportedAt)).prepare(),
+}))
+
 export function officerCaseView(db: Db, c: s.CaseRow) {
-  const eligibility = db.select().from(s.eligibilityResults).where(eq(s.eligibilityResults.caseId, c.id))
-    .orderBy(desc(s.eligibilityResults.assessedAt)).limit(1).get()
-  const determination = db.select().from(s.determinations).where(eq(s.determinations.caseId, c.id)).get()
+  const q = caseViewQueries(db)
+  const determination = q.determination.get({ caseId: c.id })
   return {
     id: c.id,
     caseNo: c.caseNo,
@@ -34,36 +68,22 @@ export function officerCaseView(db: Db, c: s.CaseRow) {
       finishedAt: c.finishedAt,
     },
     metrics: caseMetrics(c),
-    parties: partiesWithVehicles(db, c.id).map(({ party, vehicle }) => ({
+    parties: q.parties.all({ caseId: c.id }).map(({ party, vehicle }) => ({
       ...party,
       licenceClasses: party.licenceClasses ? party.licenceClasses.split(',') : [],
       vehicle,
     })),
-    evidence: db.select().from(s.evidence).where(eq(s.evidence.caseId, c.id)).orderBy(asc(s.evidence.capturedAt)).all(),
-    eligibility: eligibility ?? null,
+    evidence: q.evidence.all({ caseId: c.id }),
+    eligibility: q.eligibility.get({ caseId: c.id }) ?? null,
     determination: determination
-      ? { ...determination, parties: db.select().from(s.determinationParties).where(eq(s.determinationParties.determinationId, determination.id)).all() }
+      ? { ...determination, parties: q.determinationParties.all({ determinationId: determination.id }) }
       : null,
-    dispatch: db.select().from(s.dispatches).where(eq(s.dispatches.caseId, c.id)).get() ?? null,
+    dispatch: q.dispatch.get({ caseId: c.id }) ?? null,
   }
 }
 
-const queueQueries = new WeakMap<Db, ReturnType<typeof prepareQueueQuery>>()
-
-// Every console polls the queue every few seconds: prepared once per database.
-const prepareQueueQuery = (db: Db) =>
-  db.select().from(s.cases)
-    .where(and(
-      eq(s.cases.districtId, sql.placeholder('districtId')),
-      or(eq(s.cases.state, 'queued'), eq(s.cases.officerId, sql.placeholder('officerId'))),
-    ))
-    .orderBy(asc(s.cases.reportedAt))
-    .prepare()
-
 export function queueView(db: Db, districtId: string, officerId: string, now: Date) {
-  let query = queueQueries.get(db)
-  if (!query) queueQueries.set(db, (query = prepareQueueQuery(db)))
-  const rows = query.all({ districtId, officerId })
+  const rows = caseViewQueries(db).queue.all({ districtId, officerId })
   const item = (c: s.CaseRow) => ({
     id: c.id,
     caseNo: c.caseNo,
@@ -74,10 +94,9 @@ export function queueView(db: Db, districtId: string, officerId: string, now: Da
     location: { lat: c.lat, lng: c.lng, address: c.address },
     reportedPlate: c.reportedPlate,
   })
-  const active = ['in_call', 'evidence_collected', 'verified', 'eligible', 'determined', 'ineligible']
   return {
     waiting: rows.filter((c) => c.state === 'queued').map(item),
-    mine: rows.filter((c) => c.officerId === officerId && active.includes(c.state)).map(item),
+    mine: rows.filter((c) => c.state !== 'queued').map(item),
   }
 }
 
