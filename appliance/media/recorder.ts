@@ -7,7 +7,7 @@ import { createSocket } from 'node:dgram'
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { types } from 'mediasoup'
-import type { Room } from './room.ts'
+import { requestKeyFrames, type Room } from './room.ts'
 
 interface Track {
   producer: types.Producer
@@ -130,9 +130,7 @@ export class CallRecorder {
     await new Promise((r) => setTimeout(r, 500))
     const live = consumers.filter((c) => !c.closed)
     await Promise.all(live.map((c) => c.resume().catch(() => undefined)))
-    for (const delay of [0, 500, 1000, 1500, 2000, 3000, 4000]) {
-      setTimeout(() => live.forEach((c) => c.kind === 'video' && !c.closed && c.requestKeyFrame().catch(() => undefined)), delay)
-    }
+    for (const c of live) if (c.kind === 'video') requestKeyFrames(c, [0, 500, 1000, 1500, 2000, 3000, 4000])
   }
 
   private writeSdp(sdp: string) {

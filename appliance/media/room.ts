@@ -131,7 +131,7 @@ export class Room extends EventEmitter<{ producersChanged: []; closed: [] }> {
   async resumeConsumer(peer: Peer, consumerId: string) {
     const consumer = peer.consumers.get(consumerId) ?? fail('MEDIA_CONSUMER_NOT_FOUND')
     await consumer.resume()
-    if (consumer.kind === 'video') await consumer.requestKeyFrame()
+    if (consumer.kind === 'video') requestKeyFrames(consumer)
   }
 
   async restartIce(peer: Peer, transportId: string) {
@@ -145,6 +145,20 @@ export class Room extends EventEmitter<{ producersChanged: []; closed: [] }> {
     this.router.close()
     this.release()
     this.emit('closed')
+  }
+}
+
+/**
+ * The first frame needs a key frame. mediasoup repeats an unanswered request only after 1 s and
+ * libwebrtc ignores requests within ~300 ms of the last, so a few spaced requests bring it sooner.
+ */
+export const KEY_FRAME_SCHEDULE_MS = [0, 150, 400, 700]
+
+export function requestKeyFrames(consumer: types.Consumer, schedule: readonly number[] = KEY_FRAME_SCHEDULE_MS) {
+  for (const delay of schedule) {
+    setTimeout(() => {
+      if (!consumer.closed) consumer.requestKeyFrame().catch(() => undefined)
+    }, delay)
   }
 }
 
