@@ -21,7 +21,7 @@ import { webRoutes } from './http/web-routes.ts'
 import { recordCall, recoverRecordings } from './media/record-call.ts'
 import { createRoomRegistry } from './media/rooms.ts'
 import type { WorkerPool } from './media/worker-pool.ts'
-import { MAX_MESSAGE_BYTES } from './media/signalling.ts'
+import { MAX_FRAME_BYTES } from './media/signalling.ts'
 import { authPlugin } from './plugins/auth.ts'
 import type { RegistryClient } from './registry/client.ts'
 
@@ -109,8 +109,8 @@ export async function buildApp({ config, db, registry, media, now = () => new Da
     app.addHook('onClose', () => rooms.closeAll())
     const recovered = await recoverRecordings(config.dataDir, cases)
     if (recovered > 0) app.log.warn({ recovered }, 'recordings recovered from an unclean stop')
-    await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } })
-    await app.register(mediaRoutes, { db, cases, rooms, dataDir: config.dataDir, now })
+    await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } })
+    await app.register(mediaRoutes, { db, cases, rooms, dataDir: config.dataDir, heartbeatMs: config.media.heartbeatMs, now })
     await app.register(webRoutes)
   }
 

@@ -24,10 +24,10 @@ async function main() {
   const db = openDb(join(config.dataDir, 'kuaichu.db'))
   const registry = createRegistryClient({ baseUrl: await registryUrl(config, closers), timeoutMs: config.registry.timeoutMs })
   const accounts = config.demo ? await seedDemoOfficers(db, config.dataDir, config.district.id, new Date()) : []
-  const pool = await createWorkerPool({
-    ...config.media,
-    onDied: (_w, i) => console.error(`mediasoup worker ${i} died`),
-  })
+  const pool = await createWorkerPool(config.media)
+  pool.on('stuck', (i) => console.error(`mediasoup worker ${i} stopped answering: killing it`))
+  pool.on('died', (i, reason) => console.error(`mediasoup worker ${i} died ${reason}: its calls will resume on a new worker`))
+  pool.on('restarted', (i) => console.error(`mediasoup worker ${i} restarted`))
   closers.push(async () => pool.close())
   const app = await buildApp({ config, db, registry, media: pool, logger: { level: process.env.LOG_LEVEL ?? 'info' } })
   await app.listen({ host: config.http.host, port: config.http.port })

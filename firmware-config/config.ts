@@ -35,6 +35,13 @@ export const ConfigSchema = Strict({
     // ICE over TCP as a fallback for networks that block UDP.
     enableTcp: Type.Boolean(),
     record: Type.Boolean(),
+    // The signalling socket's heartbeat; a client silent for a whole period is dropped.
+    heartbeatMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
+    // Each worker must answer within timeoutMs every intervalMs, or it is killed and restarted.
+    watchdog: Strict({
+      intervalMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
+      timeoutMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
+    }),
   }),
   registry: Strict({
     // Empty string: the demo registry is started in-process (demo mode only).
@@ -71,6 +78,8 @@ export const DEFAULT_CONFIG: Config = {
     rtcMaxPort: 40999,
     enableTcp: true,
     record: true,
+    heartbeatMs: 10_000,
+    watchdog: { intervalMs: 5000, timeoutMs: 5000 },
   },
   registry: { url: '', timeoutMs: 2000 },
   auth: { sessionTtlMinutes: 12 * 60, maxFailedLogins: 5, lockoutMinutes: 15 },

@@ -29,7 +29,10 @@ export class Peer {
   }
 }
 
-export class Room extends EventEmitter<{ producersChanged: []; closed: [] }> {
+/** Why a room closed: the officer ended the call, or its media worker died and the call must resume. */
+export type CloseReason = 'ended' | 'interrupted'
+
+export class Room extends EventEmitter<{ producersChanged: []; closed: [reason: CloseReason] }> {
   readonly peers = new Map<PeerRole, Peer>()
   private closed = false
 
@@ -40,6 +43,8 @@ export class Room extends EventEmitter<{ producersChanged: []; closed: [] }> {
     private readonly release: () => void,
   ) {
     super()
+    // The router closes under us only when its worker died (crash, or killed as stuck).
+    router.observer.once('close', () => this.close('interrupted'))
   }
 
   static async create(caseId: string, worker: types.Worker, settings: TransportSettings, release: () => void) {
@@ -138,13 +143,13 @@ export class Room extends EventEmitter<{ producersChanged: []; closed: [] }> {
     return { iceParameters: await this.transport(peer, transportId).restartIce() }
   }
 
-  close() {
+  close(reason: CloseReason = 'ended') {
     if (this.closed) return
     this.closed = true
     for (const peer of this.peers.values()) peer.close()
     this.router.close()
     this.release()
-    this.emit('closed')
+    this.emit('closed', reason)
   }
 }
 

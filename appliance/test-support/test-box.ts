@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { DEFAULT_CONFIG, validateConfig, type Config } from '../../firmware-config/config.ts'
 import { buildApp } from '../app.ts'
 import { openDb } from '../db/open.ts'
-import { createWorkerPool } from '../media/worker-pool.ts'
+import { createWorkerPool, type WorkerPool } from '../media/worker-pool.ts'
 import { seedDemoOfficers, type DemoAccount } from '../demo/seed-officers.ts'
 import { createRegistryClient } from '../registry/client.ts'
 import { DEMO_RECORDS, startDemoRegistry, type DemoRecord } from '../registry/demo-registry.ts'
@@ -21,12 +21,16 @@ export interface TestBox {
   accounts: Record<string, DemoAccount>
   registry: Awaited<ReturnType<typeof startDemoRegistry>>
   clock: { now: Date }
+  /** The SFU workers when started with `media`. */
+  media: WorkerPool | undefined
   close(): Promise<void>
 }
 
 export interface TestBoxOptions {
   /** Start the SFU (one mediasoup worker) so calls work; off for the case-core tests. */
   media?: boolean
+  /** How many mediasoup workers (default 1). */
+  workers?: number
   /** Start the box's clock at the real time instead of TEST_NOW (a browser expires cookies by its own clock). */
   realTime?: boolean
 }
@@ -44,7 +48,7 @@ export async function startTestBox(overrides: Partial<Config> = {}, options: Tes
   const db = openDb(join(dataDir, 'kuaichu.db'))
   const registry = await startDemoRegistry({ host: '127.0.0.1', port: 0, hangMs: 2000 })
   const accounts = await seedDemoOfficers(db, dataDir, config.district.id, clock.now)
-  const media = options.media ? await createWorkerPool({ ...config.media, workers: 1 }) : undefined
+  const media = options.media ? await createWorkerPool({ ...config.media, workers: options.workers ?? 1 }) : undefined
   const app = await buildApp({
     config: { ...config, registry: { url: registry.url, timeoutMs: 500 } },
     db,
@@ -60,6 +64,7 @@ export async function startTestBox(overrides: Partial<Config> = {}, options: Tes
     config,
     registry,
     clock,
+    media,
     accounts: Object.fromEntries(accounts.map((a) => [a.username, a])),
     async close() {
       await app.close()

@@ -138,8 +138,15 @@ function wire(c: CallClient, s: Session) {
     say('视频处理已结束，处理结果将以短信通知您。')
     localStream?.getTracks().forEach((t) => t.stop())
   })
-  c.onClose = () => {
-    if (!ended) resumeButton(s)
+  c.onClose = (cause) => {
+    if (ended) return
+    if (cause === 'interrupted') {
+      // The box replaced its media worker: back into the same call without a tap.
+      say('视频服务已恢复，正在重新连接…')
+      void enterCall(s)
+    } else {
+      resumeButton(s)
+    }
   }
 }
 
