@@ -119,10 +119,9 @@ export async function createWorkerPool(opts: WorkerPoolOptions): Promise<WorkerP
   }, opts.watchdog.intervalMs)
   watchdog.unref()
 
-  return Object.assign(events, {
-    get workers() {
-      return slots.map((s) => s.worker)
-    },
+  // A getter, not a copied value: slots change as workers are replaced.
+  Object.defineProperty(events, 'workers', { get: () => slots.map((s) => s.worker) })
+  return Object.assign(events as EventEmitter<PoolEvents> & Pick<WorkerPool, 'workers'>, {
     async acquire() {
       let live = liveSlots()
       if (live.length === 0) {
