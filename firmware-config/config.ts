@@ -23,6 +23,15 @@ export const ConfigSchema = Strict({
     host: Type.String({ minLength: 1 }),
     port: Type.Integer({ minimum: 0, maximum: 65535 }),
   }),
+  // HTTPS/WSS (phones allow camera and microphone only on secure pages). Empty cert/key files: the
+  // demo box makes its own CA and certificate in <dataDir>/tls; a production box must name them.
+  tls: Strict({
+    enabled: Type.Boolean(),
+    certFile: Type.String(),
+    keyFile: Type.String(),
+    // Plain HTTP here redirects to HTTPS; 0: no redirect listener.
+    redirectPort: Type.Integer({ minimum: 0, maximum: 65535 }),
+  }),
   dataDir: Type.String({ minLength: 1 }),
   media: Strict({
     // 0: one mediasoup worker per core.
@@ -68,7 +77,8 @@ export type Config = Static<typeof ConfigSchema>
 export const DEFAULT_CONFIG: Config = {
   district: { id: 'jinjiang', name: '锦江区', issuingUnit: '成都市公安局交通管理局锦江区分局' },
   service: { start: '07:00', end: '19:00', timeZone: 'Asia/Shanghai' },
-  http: { host: '127.0.0.1', port: 8080 },
+  http: { host: '127.0.0.1', port: 8443 },
+  tls: { enabled: true, certFile: '', keyFile: '', redirectPort: 8080 },
   dataDir: './data',
   media: {
     workers: 0,
@@ -112,6 +122,10 @@ export function validateConfig(candidate: unknown): Config {
     if (rtcMaxPort - rtcMinPort + 1 < Math.max(workers, 1) * 2) {
       throw new ConfigError(['/media/rtcMaxPort: the RTC port range must hold at least 2 ports per worker'])
     }
+    const { tls, demo } = candidate
+    if (tls.enabled && !demo && (!tls.certFile || !tls.keyFile)) {
+      throw new ConfigError(['/tls/certFile: a production box needs its certificate and key files (issued at enrolment)'])
+    }
     return candidate
   }
   const problems = [...Value.Errors(ConfigSchema, candidate)].map(
@@ -126,6 +140,7 @@ function envOverrides(env: NodeJS.ProcessEnv): Json {
   if (env.KUAICHU_DATA_DIR) o.dataDir = env.KUAICHU_DATA_DIR
   if (env.KUAICHU_PORT) o.http = { port: Number(env.KUAICHU_PORT) }
   if (env.KUAICHU_HOST) o.http = { ...(o.http as Json), host: env.KUAICHU_HOST }
+  if (env.KUAICHU_TLS) o.tls = { enabled: env.KUAICHU_TLS !== 'off' }
   if (env.KUAICHU_REGISTRY_URL) o.registry = { url: env.KUAICHU_REGISTRY_URL }
   if (env.KUAICHU_RATE_LIMIT_PER_MINUTE) {
     const n = Number(env.KUAICHU_RATE_LIMIT_PER_MINUTE)

@@ -139,6 +139,8 @@ export function handleSignalling(socket: WebSocket, rooms: RoomRegistry, access:
       ctx = { room, peer, access }
       room.once('closed', (reason) => {
         if (reason === 'interrupted') {
+          // Recorded now, before the browser's rejoin can mark the citizen connected again.
+          if (role === 'citizen') access.citizenPresence(data.caseId, false)
           notify('callInterrupted', {})
           socket.close(CLOSE.restarting, 'media restarted')
         } else {

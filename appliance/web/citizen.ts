@@ -96,6 +96,8 @@ function resumeButton(s: Session) {
 async function enterCall(s: Session) {
   try {
     say('正在打开摄像头和麦克风…')
+    // Closing the old call's transports stopped its tracks.
+    if (localStream?.getTracks().some((t) => t.readyState === 'ended')) localStream = null
     localStream ??= await camera().catch(() => {
       throw new Error('无法使用摄像头或麦克风。请在浏览器设置中允许本网页使用摄像头和麦克风，然后点击“继续处理”。')
     })
