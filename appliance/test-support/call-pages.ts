@@ -24,9 +24,10 @@ export async function waitForFrames(page: Page, selector: string, min = 5, timeo
   }
 }
 
-/** A citizen reports from a phone page at `baseUrl` (the box's, or a proxy's) and waits in the queue. */
-export async function reportFromPhone(browser: TestBrowser, baseUrl: string, phoneNo = '13800138000') {
+/** A citizen reports from a phone page at `baseUrl` (the box's, or a proxy's) and waits in the queue; `watch` sees the page before it loads. */
+export async function reportFromPhone(browser: TestBrowser, baseUrl: string, phoneNo = '13800138000', watch: (page: Page) => void = () => {}) {
   const phone = await newPhonePage(browser)
+  watch(phone)
   await phone.goto(`${baseUrl}/report`)
   await phone.fill('#phone', phoneNo)
   await phone.click('#report')
@@ -36,9 +37,10 @@ export async function reportFromPhone(browser: TestBrowser, baseUrl: string, pho
 }
 
 /** An officer logs in on the console, answers the case and sees the citizen's video. */
-export async function answerOnConsole(browser: TestBrowser, box: TestBox, username: string, caseId: string, baseUrl = box.url) {
+export async function answerOnConsole(browser: TestBrowser, box: TestBox, username: string, caseId: string, watch: (page: Page) => void = () => {}) {
   const console_ = await newPage(browser)
-  await console_.goto(`${baseUrl}/console`)
+  watch(console_)
+  await console_.goto(`${box.url}/console`)
   await console_.fill('#username', username)
   await console_.fill('#password', box.accounts[username]!.password)
   await console_.click('#login')
