@@ -32,6 +32,7 @@ export async function reportFromPhone(browser: TestBrowser, baseUrl: string, pho
   await phone.fill('#phone', phoneNo)
   await phone.click('#report')
   await phone.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('等待民警接听'), undefined, { timeout: 30_000 })
+  await phone.waitForSelector('#self', { timeout: 30_000 }) // joined the call and publishing
   const caseId = /#case=([0-9a-f-]{36})&/.exec(phone.url())![1]!
   return { phone, caseId }
 }

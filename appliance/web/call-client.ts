@@ -9,6 +9,7 @@ export type CloseCause = 'ended' | 'interrupted' | 'lost'
 
 /** Heartbeat periods of silence after which the socket is considered dead. */
 const HEARTBEATS_MISSED = 2.5
+const CONNECT_TIMEOUT_MS = 10_000
 
 export class SignallingError extends Error {
   constructor(readonly code: string, message: string) {
@@ -69,8 +70,20 @@ export class CallClient {
   static connect(url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/media/ws`): Promise<CallClient> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url)
-      ws.onopen = () => resolve(new CallClient(ws))
-      ws.onerror = () => reject(new SignallingError('DISCONNECTED', '无法连接到视频服务'))
+      const fail = () => reject(new SignallingError('DISCONNECTED', '无法连接到视频服务'))
+      // Without a network the handshake may neither open nor fail for minutes.
+      const timer = setTimeout(() => {
+        ws.close()
+        fail()
+      }, CONNECT_TIMEOUT_MS)
+      ws.onopen = () => {
+        clearTimeout(timer)
+        resolve(new CallClient(ws))
+      }
+      ws.onerror = () => {
+        clearTimeout(timer)
+        fail()
+      }
     })
   }
 
