@@ -20,6 +20,7 @@ import { mediaRoutes } from './http/media-routes.ts'
 import { officerRoutes } from './http/officer-routes.ts'
 import { webRoutes } from './http/web-routes.ts'
 import { recordCall, recoverRecordings } from './media/record-call.ts'
+import type { CallRecorder } from './media/recorder.ts'
 import { createRoomRegistry } from './media/rooms.ts'
 import type { WorkerPool } from './media/worker-pool.ts'
 import { MAX_FRAME_BYTES } from './media/signalling.ts'
@@ -109,10 +110,18 @@ export async function buildApp({ config, db, registry, media, now = () => new Da
   await app.register(auditRoutes, { db })
   await app.register(officerRoutes, { db, now })
   if (media) {
+    const recorders = new Set<CallRecorder>()
     const rooms = createRoomRegistry(media, config.media, (room) => {
-      if (config.media.record) recordCall(room, config.dataDir, cases)
+      if (!config.media.record) return
+      const recorder = recordCall(room, config.dataDir, cases)
+      recorders.add(recorder)
+      void recorder.finished.then(() => recorders.delete(recorder))
     })
-    app.addHook('onClose', () => rooms.closeAll())
+    // Calls in progress at shutdown: their recordings become evidence before the database closes.
+    app.addHook('onClose', async () => {
+      await rooms.closeAll()
+      await Promise.all([...recorders].map((r) => r.finished))
+    })
     const recovered = await recoverRecordings(config.dataDir, cases)
     if (recovered > 0) app.log.warn({ recovered }, 'recordings recovered from an unclean stop')
     await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } })

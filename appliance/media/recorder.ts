@@ -61,6 +61,8 @@ export class CallRecorder {
   private sessionNo = 0
   private queue: Promise<void> = Promise.resolve()
   private readonly dir: string
+  /** Settles when the room has closed and its recording is stored (or there was none). */
+  readonly finished: Promise<void>
   /** Sorts in start order: 20261127T000045123Z- */
   private readonly prefix = `${new Date().toISOString().replace(/[-:.]/g, '')}-`
 
@@ -71,7 +73,12 @@ export class CallRecorder {
   ) {
     this.dir = join(recordingsDir, room.caseId)
     room.on('producersChanged', () => this.enqueue(() => this.follow()))
-    room.once('closed', () => this.enqueue(() => this.finish()))
+    this.finished = new Promise((resolve) =>
+      room.once('closed', () => {
+        this.enqueue(() => this.finish())
+        void this.queue.then(resolve)
+      }),
+    )
   }
 
   private enqueue(step: () => Promise<void>) {
