@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws'
 import { AppError, ERRORS } from '../errors.ts'
 import type { Peer, Room } from './room.ts'
 import type { RoomRegistry } from './rooms.ts'
+import { createTokenBucket } from './token-bucket.ts'
 import { ClientMessage, REQUESTS, type Notifications, type PeerRole, type RequestData, type RequestMethod } from './signalling-protocol.ts'
 
 /** What the box lets a connection do once it has proved who it is (see media-routes.ts). */
@@ -111,6 +112,7 @@ export function handleSignalling(socket: WebSocket, rooms: RoomRegistry, access:
   let alive = true
   socket.on('pong', () => (alive = true))
   const heartbeat = setInterval(() => {
+    if (socket.readyState !== socket.OPEN) return // closing: ping() would throw
     if (!alive) return socket.terminate()
     alive = false
     socket.ping()
@@ -118,16 +120,7 @@ export function handleSignalling(socket: WebSocket, rooms: RoomRegistry, access:
   }, opts.heartbeatMs)
   notify('heartbeat', { intervalMs: opts.heartbeatMs })
 
-  let tokens = RATE_BURST
-  let refilledAt = Date.now()
-  const withinRate = () => {
-    const now = Date.now()
-    tokens = Math.min(RATE_BURST, tokens + ((now - refilledAt) / 1000) * RATE_PER_SECOND)
-    refilledAt = now
-    if (tokens < 1) return false
-    tokens--
-    return true
-  }
+  const rate = createTokenBucket(RATE_BURST, RATE_PER_SECOND)
 
   async function join(data: RequestData<'join'>) {
     if (ctx || joining) fail('VALIDATION_FAILED')
@@ -172,7 +165,7 @@ export function handleSignalling(socket: WebSocket, rooms: RoomRegistry, access:
 
   socket.on('message', async (raw, isBinary) => {
     if (socket.readyState !== socket.OPEN) return
-    if (!withinRate()) return refuse('MEDIA_TOO_MANY_MESSAGES', CLOSE.policy)
+    if (!rate.take()) return refuse('MEDIA_TOO_MANY_MESSAGES', CLOSE.policy)
     if (byteLength(raw) > MAX_MESSAGE_BYTES) return refuse('MEDIA_MESSAGE_TOO_LARGE', CLOSE.tooLarge)
     let msg: unknown
     try {
