@@ -19,9 +19,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 /** Every transport the box's workers create, seen through mediasoup's observers. */
 function watchTransports() {
   const transports: types.Transport[] = []
+  const routers: types.Router[] = []
   mediasoup.observer.on('newworker', (w: types.Worker) =>
-    w.observer.on('newrouter', (r: types.Router) => r.observer.on('newtransport', (tr: types.Transport) => transports.push(tr))))
-  return transports
+    w.observer.on('newrouter', (r: types.Router) => {
+      routers.push(r)
+      r.observer.on('newtransport', (tr: types.Transport) => transports.push(tr))
+    }))
+  return { transports, routers }
 }
 
 /** Garbage shaped like what the port expects, and not. */
@@ -94,7 +98,7 @@ async function floodTcp(ports: number[], ms: number, rand: () => number) {
 }
 
 t.test('garbage at the worker ports during a call', async (t) => {
-  const transports = watchTransports()
+  const { transports, routers } = watchTransports()
   const box = await startTestBox({}, { media: true, realTime: true })
   t.teardown(box.close)
   const worker = box.media!.workers[0]!
@@ -114,7 +118,12 @@ t.test('garbage at the worker ports during a call', async (t) => {
   for (const tr of transports) {
     t.equal((tr as types.WebRtcTransport | types.PlainTransport).sctpParameters, undefined, `${tr.constructor.name} ${tr.id.slice(0, 8)}: no SCTP`)
   }
-  await t.rejects(webrtc[0]!.produceData({ sctpStreamParameters: { streamId: 1, ordered: true } }), /sctp/i, 'a data producer is refused by the worker (SCTP not enabled)')
+  const dataChannel = { sctpStreamParameters: { streamId: 1, ordered: true } }
+  await t.rejects(webrtc[0]!.produceData(dataChannel), 'a data channel is refused on the call transport')
+  // Control: the same request on a transport with SCTP enabled succeeds, so SCTP is what refused it.
+  const control = await routers.find((r) => !r.closed)!.createWebRtcTransport({ listenIps: [{ ip: '127.0.0.1' }], enableSctp: true })
+  t.ok(await control.produceData(dataChannel), 'accepted where SCTP is on (control)')
+  control.close()
   const ws = new WebSocket(`${box.url.replace('http', 'ws')}/api/media/ws`)
   await new Promise((r) => ws.once('open', r))
   const reply = new Promise<any>((resolve) => ws.on('message', (m) => {

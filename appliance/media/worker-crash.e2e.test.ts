@@ -64,7 +64,8 @@ t.test('a worker killed during two calls: the other call goes on, the affected o
   t.notOk(auditOf(b.caseId).includes('call.citizen_dropped'), 'B never dropped')
 
   // A's officer ends the call: the recording from before the kill and the one after are both evidence.
-  await sleep(5000)
+  // ffmpeg probes 5 s before it writes; give the resumed recording time to hold something.
+  await sleep(15_000)
   await consoleA.click('#end-call')
   await a.phone.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('视频处理已结束'), undefined, { timeout: 15_000 })
   let recordings: Array<typeof s.evidence.$inferSelect> = []
