@@ -32,7 +32,5 @@ export function helmetOptions(tls: boolean): FastifyHelmetOptions {
     contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(tls) },
     // Two years, the preload-list minimum; plain HTTP only ever redirects.
     strictTransportSecurity: tls ? { maxAge: 63_072_000, includeSubDomains: true } : false,
-    // Camera and microphone for the box's own pages only; nothing else.
-    crossOriginEmbedderPolicy: false,
   }
 }
