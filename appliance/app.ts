@@ -2,6 +2,7 @@
 import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify'
 import cookie from '@fastify/cookie'
 import rateLimit from '@fastify/rate-limit'
+import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import websocket from '@fastify/websocket'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -19,11 +20,13 @@ import { mediaRoutes } from './http/media-routes.ts'
 import { officerRoutes } from './http/officer-routes.ts'
 import { webRoutes } from './http/web-routes.ts'
 import { recordCall, recoverRecordings } from './media/record-call.ts'
+import type { CallRecorder } from './media/recorder.ts'
 import { createRoomRegistry } from './media/rooms.ts'
 import type { WorkerPool } from './media/worker-pool.ts'
-import { MAX_MESSAGE_BYTES } from './media/signalling.ts'
+import { MAX_FRAME_BYTES } from './media/signalling.ts'
 import { authPlugin } from './plugins/auth.ts'
 import type { RegistryClient } from './registry/client.ts'
+import { helmetOptions } from './tls/security-headers.ts'
 
 export interface AppDeps {
   config: Config
@@ -33,6 +36,8 @@ export interface AppDeps {
   media?: WorkerPool
   now?: () => Date
   logger?: FastifyServerOptions['logger']
+  /** Serve HTTPS/WSS with this certificate chain and key (PEM); plain HTTP without. */
+  https?: { cert: string; key: string }
 }
 
 /** Fastify's own errors that map onto our catalogue; anything else unexpected is INTERNAL. */
@@ -44,9 +49,10 @@ const FASTIFY_CODES: Record<string, keyof typeof ERRORS> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
 }
 
-export async function buildApp({ config, db, registry, media, now = () => new Date(), logger = false }: AppDeps) {
+export async function buildApp({ config, db, registry, media, now = () => new Date(), logger = false, https }: AppDeps) {
   const app = Fastify({
     logger,
+    ...(https ? { https: { ...https, minVersion: 'TLSv1.2' as const } } : {}),
     bodyLimit: 64 * 1024,
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
@@ -89,6 +95,7 @@ export async function buildApp({ config, db, registry, media, now = () => new Da
       },
     },
   })
+  await app.register(helmet, helmetOptions(Boolean(https)))
   await app.register(cookie)
   await app.register(rateLimit, { global: false })
   await app.register(authPlugin, { db, now })
@@ -96,21 +103,29 @@ export async function buildApp({ config, db, registry, media, now = () => new Da
   const cases = createCaseService({ db, config, registry, now })
   const login = createLoginService(db, config, now)
 
-  await app.register(authRoutes, { db, login, secureCookies: false, loginsPerMinute: config.rateLimits.loginsPerMinute })
+  await app.register(authRoutes, { db, login, secureCookies: Boolean(https), loginsPerMinute: config.rateLimits.loginsPerMinute })
   await app.register(citizenRoutes, { db, cases, reportsPerMinute: config.rateLimits.reportsPerMinute })
   await app.register(caseRoutes, { db, cases, now })
   await app.register(dispatchRoutes, { db, cases })
   await app.register(auditRoutes, { db })
   await app.register(officerRoutes, { db, now })
   if (media) {
+    const recorders = new Set<CallRecorder>()
     const rooms = createRoomRegistry(media, config.media, (room) => {
-      if (config.media.record) recordCall(room, config.dataDir, cases)
+      if (!config.media.record) return
+      const recorder = recordCall(room, config.dataDir, cases)
+      recorders.add(recorder)
+      void recorder.finished.then(() => recorders.delete(recorder))
     })
-    app.addHook('onClose', () => rooms.closeAll())
+    // Calls in progress at shutdown: their recordings become evidence before the database closes.
+    app.addHook('onClose', async () => {
+      await rooms.closeAll()
+      await Promise.all([...recorders].map((r) => r.finished))
+    })
     const recovered = await recoverRecordings(config.dataDir, cases)
     if (recovered > 0) app.log.warn({ recovered }, 'recordings recovered from an unclean stop')
-    await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } })
-    await app.register(mediaRoutes, { db, cases, rooms, dataDir: config.dataDir, now })
+    await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } })
+    await app.register(mediaRoutes, { db, cases, rooms, dataDir: config.dataDir, heartbeatMs: config.media.heartbeatMs, now })
     await app.register(webRoutes)
   }
 

@@ -38,4 +38,13 @@ t.test('errors name the bad key and why', async (t) => {
   t.match(bad('{ not json'), /not valid JSON/)
   t.match(bad('[1,2]'), /must hold a JSON object/)
   t.match(bad({ servise: { start: '07:00' } }), /servise/)
+  t.match(bad({ demo: false, registry: { url: 'http://registry' } }), /\/tls\/certFile/, 'a production box names its certificate')
+  t.match(bad({ tls: { redirectPort: -1 } }), /\/tls\/redirectPort/)
+})
+
+t.test('TLS: on by default (demo CA), off by environment for plain-HTTP tools', async (t) => {
+  t.equal(loadConfig({}).tls.enabled, true)
+  t.equal(loadConfig({ KUAICHU_TLS: 'off' }).tls.enabled, false)
+  const p = file(JSON.stringify({ demo: false, registry: { url: 'http://registry' }, tls: { certFile: '/etc/kuaichu/box.crt', keyFile: '/etc/kuaichu/box.key' } }))
+  t.equal(loadConfig({ KUAICHU_CONFIG: p }).tls.certFile, '/etc/kuaichu/box.crt')
 })

@@ -23,6 +23,15 @@ export const ConfigSchema = Strict({
     host: Type.String({ minLength: 1 }),
     port: Type.Integer({ minimum: 0, maximum: 65535 }),
   }),
+  // HTTPS/WSS (phones allow camera and microphone only on secure pages). Empty cert/key files: the
+  // demo box makes its own CA and certificate in <dataDir>/tls; a production box must name them.
+  tls: Strict({
+    enabled: Type.Boolean(),
+    certFile: Type.String(),
+    keyFile: Type.String(),
+    // Plain HTTP here redirects to HTTPS; 0: no redirect listener.
+    redirectPort: Type.Integer({ minimum: 0, maximum: 65535 }),
+  }),
   dataDir: Type.String({ minLength: 1 }),
   media: Strict({
     // 0: one mediasoup worker per core.
@@ -35,6 +44,13 @@ export const ConfigSchema = Strict({
     // ICE over TCP as a fallback for networks that block UDP.
     enableTcp: Type.Boolean(),
     record: Type.Boolean(),
+    // The signalling socket's heartbeat; a client silent for a whole period is dropped.
+    heartbeatMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
+    // Each worker must answer within timeoutMs every intervalMs, or it is killed and restarted.
+    watchdog: Strict({
+      intervalMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
+      timeoutMs: Type.Integer({ minimum: 100, maximum: 60_000 }),
+    }),
   }),
   registry: Strict({
     // Empty string: the demo registry is started in-process (demo mode only).
@@ -61,7 +77,8 @@ export type Config = Static<typeof ConfigSchema>
 export const DEFAULT_CONFIG: Config = {
   district: { id: 'jinjiang', name: '锦江区', issuingUnit: '成都市公安局交通管理局锦江区分局' },
   service: { start: '07:00', end: '19:00', timeZone: 'Asia/Shanghai' },
-  http: { host: '127.0.0.1', port: 8080 },
+  http: { host: '127.0.0.1', port: 8443 },
+  tls: { enabled: true, certFile: '', keyFile: '', redirectPort: 8080 },
   dataDir: './data',
   media: {
     workers: 0,
@@ -71,6 +88,8 @@ export const DEFAULT_CONFIG: Config = {
     rtcMaxPort: 40999,
     enableTcp: true,
     record: true,
+    heartbeatMs: 10_000,
+    watchdog: { intervalMs: 5000, timeoutMs: 5000 },
   },
   registry: { url: '', timeoutMs: 2000 },
   auth: { sessionTtlMinutes: 12 * 60, maxFailedLogins: 5, lockoutMinutes: 15 },
@@ -103,6 +122,10 @@ export function validateConfig(candidate: unknown): Config {
     if (rtcMaxPort - rtcMinPort + 1 < Math.max(workers, 1) * 2) {
       throw new ConfigError(['/media/rtcMaxPort: the RTC port range must hold at least 2 ports per worker'])
     }
+    const { tls, demo } = candidate
+    if (tls.enabled && !demo && (!tls.certFile || !tls.keyFile)) {
+      throw new ConfigError(['/tls/certFile: a production box needs its certificate and key files (issued at enrolment)'])
+    }
     return candidate
   }
   const problems = [...Value.Errors(ConfigSchema, candidate)].map(
@@ -117,6 +140,7 @@ function envOverrides(env: NodeJS.ProcessEnv): Json {
   if (env.KUAICHU_DATA_DIR) o.dataDir = env.KUAICHU_DATA_DIR
   if (env.KUAICHU_PORT) o.http = { port: Number(env.KUAICHU_PORT) }
   if (env.KUAICHU_HOST) o.http = { ...(o.http as Json), host: env.KUAICHU_HOST }
+  if (env.KUAICHU_TLS) o.tls = { enabled: env.KUAICHU_TLS !== 'off' }
   if (env.KUAICHU_REGISTRY_URL) o.registry = { url: env.KUAICHU_REGISTRY_URL }
   if (env.KUAICHU_RATE_LIMIT_PER_MINUTE) {
     const n = Number(env.KUAICHU_RATE_LIMIT_PER_MINUTE)

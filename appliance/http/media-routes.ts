@@ -31,8 +31,9 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{
   cases: CaseService
   rooms: RoomRegistry
   dataDir: string
+  heartbeatMs: number
   now: () => Date
-}> = async (app, { db, cases, rooms, dataDir, now }) => {
+}> = async (app, { db, cases, rooms, dataDir, heartbeatMs, now }) => {
   const stillRequests = new Map<string, string>() // requestId → caseId
 
   function access(officer: OfficerActor | null): CallAccess {
@@ -64,7 +65,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{
   app.get('/api/media/ws', { websocket: true, schema: { hide: true } }, (socket, req) => {
     const o = sessionOfficer(db, req.cookies[SESSION_COOKIE], now())
     const officer = o && !o.disabled ? { id: o.id, role: o.role, districtId: o.districtId } : null
-    handleSignalling(socket, rooms, access(officer))
+    handleSignalling(socket, rooms, access(officer), { heartbeatMs })
   })
 
   // The phone sends the full-resolution frame from its own camera; the box keeps it as evidence.

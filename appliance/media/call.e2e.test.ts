@@ -12,21 +12,11 @@ import type { Page } from 'playwright-core'
 import { eq } from 'drizzle-orm'
 import * as s from '../db/schema.ts'
 import { launchBrowser, newPage, newPhonePage } from '../test-support/browser.ts'
+import { framesDecoded } from '../test-support/call-pages.ts'
 import { WHITE, writeY4m } from '../test-support/fake-camera.ts'
 import { startTestBox } from '../test-support/test-box.ts'
 
 const run = promisify(execFile)
-
-/** Counts decoded frames of a <video> for a while (requestVideoFrameCallback fires per new frame). */
-const framesDecoded = (page: Page, selector: string, ms = 1500) =>
-  page.evaluate(async ([sel, ms]) => {
-    const v = document.querySelector(sel as string) as HTMLVideoElement
-    let n = 0
-    const tick = () => { n++; v.requestVideoFrameCallback(tick) }
-    v.requestVideoFrameCallback(tick)
-    await new Promise((r) => setTimeout(r, ms as number))
-    return { frames: n, width: v.videoWidth, height: v.videoHeight }
-  }, [selector, ms] as const)
 
 /** Peak level of the audio tracks of a media element's stream over a while (0 = silence). */
 const audioPeak = (page: Page, selector: string, ms = 2500) =>

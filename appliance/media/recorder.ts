@@ -1,13 +1,16 @@
 // Records a call on the box itself: the citizen's video and audio and the officer's audio go through
 // PlainTransports into ffmpeg, which writes 10-second Matroska segments (a crash loses at most the
 // segment being written). Each time the citizen reconnects a new recording session starts; when the
-// call ends the segments are joined into one file that becomes evidence with its sha256.
+// room closes (call ended, or its media worker died) the segments are joined into one file that
+// becomes evidence with its sha256. A case's rooms share its directory, each recorder's files under
+// its own time-stamped prefix, so a room that resumes after a worker crash records beside the one
+// still being joined.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createSocket } from 'node:dgram'
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { types } from 'mediasoup'
-import type { Room } from './room.ts'
+import { requestKeyFrames, type Room } from './room.ts'
 
 interface Track {
   producer: types.Producer
@@ -51,11 +54,17 @@ function sdpFor(tracks: Array<{ codec: types.RtpCodecParameters; kind: string; p
   return lines.join('\r\n') + '\r\n'
 }
 
+const KEY_FRAME_WAIT_MS = 30_000
+
 export class CallRecorder {
   private session: Session | null = null
   private sessionNo = 0
   private queue: Promise<void> = Promise.resolve()
   private readonly dir: string
+  /** Settles when the room has closed and its recording is stored (or there was none). */
+  readonly finished: Promise<void>
+  /** Sorts in start order: 20261127T000045123Z- */
+  private readonly prefix = `${new Date().toISOString().replace(/[-:.]/g, '')}-`
 
   constructor(
     private readonly room: Room,
@@ -63,13 +72,21 @@ export class CallRecorder {
     private readonly onFinished: (file: string) => Promise<void> | void,
   ) {
     this.dir = join(recordingsDir, room.caseId)
-    mkdirSync(this.dir, { recursive: true })
     room.on('producersChanged', () => this.enqueue(() => this.follow()))
-    room.once('closed', () => this.enqueue(() => this.finish()))
+    this.finished = new Promise((resolve) =>
+      room.once('closed', () => {
+        this.enqueue(() => this.finish())
+        void this.queue.then(resolve)
+      }),
+    )
   }
 
   private enqueue(step: () => Promise<void>) {
-    this.queue = this.queue.then(step).catch((err) => console.error('recorder:', err))
+    // A step under way when the worker died fails on the closed channel; only other failures are news.
+    this.queue = this.queue.then(step).catch((err) => {
+      // A step under way when the worker died fails on the closed channel; only other failures are news.
+      if (!(err instanceof Error && err.name === 'InvalidStateError')) console.error('recorder:', err)
+    })
   }
 
   private tracks(): Track[] | null {
@@ -89,7 +106,18 @@ export class CallRecorder {
     const ids = tracks?.map((t) => t.producer.id) ?? []
     if (this.session && ids.join() === this.session.producerIds.join()) return
     await this.stopSession()
-    if (tracks) await this.startSession(tracks)
+    if (tracks) await this.startOrRetry(tracks)
+  }
+
+  /** A producer closed while its session was being built: the session is tried again a moment later. */
+  private async startOrRetry(tracks: Track[]) {
+    try {
+      await this.startSession(tracks)
+    } catch (err) {
+      if (this.room.isClosed) return
+      console.error(`recorder[${this.room.caseId}]: session not started, retrying:`, (err as Error).message)
+      setTimeout(() => this.enqueue(() => this.follow()), 1000).unref()
+    }
   }
 
   private async startSession(tracks: Track[]) {
@@ -97,17 +125,23 @@ export class CallRecorder {
     const transports: types.PlainTransport[] = []
     const consumers: types.Consumer[] = []
     const described = []
-    for (const { producer } of tracks) {
-      const port = await freePortPair()
-      const transport = await router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: false, comedia: false })
-      await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 })
-      const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities, paused: true })
-      transports.push(transport)
-      consumers.push(consumer)
-      described.push({ codec: consumer.rtpParameters.codecs[0]!, kind: consumer.kind, port })
+    try {
+      for (const { producer } of tracks) {
+        const port = await freePortPair()
+        const transport = await router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: false, comedia: false })
+        transports.push(transport)
+        await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 })
+        const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities, paused: true })
+        consumers.push(consumer)
+        described.push({ codec: consumer.rtpParameters.codecs[0]!, kind: consumer.kind, port })
+      }
+    } catch (err) {
+      for (const t of transports) t.close()
+      throw err
     }
     this.sessionNo++
-    const pattern = join(this.dir, `s${String(this.sessionNo).padStart(3, '0')}-%04d.mkv`)
+    mkdirSync(this.dir, { recursive: true }) // another room of the case may have just removed it
+    const pattern = join(this.dir, `${this.prefix}s${String(this.sessionNo).padStart(3, '0')}-%04d.mkv`)
     const ffmpeg = spawn('ffmpeg', [
       '-hide_banner', '-loglevel', 'error', '-nostdin',
       '-protocol_whitelist', 'file,udp,rtp',
@@ -130,13 +164,28 @@ export class CallRecorder {
     await new Promise((r) => setTimeout(r, 500))
     const live = consumers.filter((c) => !c.closed)
     await Promise.all(live.map((c) => c.resume().catch(() => undefined)))
-    for (const delay of [0, 500, 1000, 1500, 2000, 3000, 4000]) {
-      setTimeout(() => live.forEach((c) => c.kind === 'video' && !c.closed && c.requestKeyFrame().catch(() => undefined)), delay)
+    this.keyFramesUntilWritten(live.filter((c) => c.kind === 'video'), pattern)
+  }
+
+  /**
+   * ffmpeg writes nothing until it has seen a video key frame; on a busy box a requested one can be
+   * lost, so ask again every second until the session's first segment has bytes (at most 30 s).
+   */
+  private keyFramesUntilWritten(video: types.Consumer[], pattern: string) {
+    const first = pattern.replace('%04d', '0000')
+    const started = Date.now()
+    const tick = () => {
+      const written = existsSync(first) && statSync(first).size > 0
+      if (written || Date.now() - started > KEY_FRAME_WAIT_MS || video.every((c) => c.closed)) return
+      for (const c of video) if (!c.closed) c.requestKeyFrame().catch(() => undefined)
+      setTimeout(tick, 1000).unref()
     }
+    for (const c of video) requestKeyFrames(c, [0, 500])
+    setTimeout(tick, 1000).unref()
   }
 
   private writeSdp(sdp: string) {
-    const file = join(this.dir, `s${String(this.sessionNo).padStart(3, '0')}.sdp`)
+    const file = join(this.dir, `${this.prefix}s${String(this.sessionNo).padStart(3, '0')}.sdp`)
     writeFileSync(file, sdp)
     return file
   }
@@ -154,22 +203,32 @@ export class CallRecorder {
 
   private async finish() {
     await this.stopSession()
-    const joined = await joinSegments(this.dir)
+    const joined = await joinSegments(this.dir, this.prefix)
     if (joined) await this.onFinished(joined)
-    rmSync(this.dir, { recursive: true, force: true })
+    if (!existsSync(this.dir)) return
+    for (const f of readdirSync(this.dir).filter((f) => f.startsWith(this.prefix))) rmSync(join(this.dir, f), { force: true })
+    try {
+      rmdirSync(this.dir)
+    } catch {
+      // another room of the case records here
+    }
   }
 }
 
 /**
- * Joins a call's segments into one file: every session has the same stream layout, so streams are
- * copied. Also used at start-up for the segments a crash left behind. Null when nothing was recorded.
+ * Joins a call's segments (those whose names start with `prefix`) into one file: every session has
+ * the same stream layout, so streams are copied. Also used at start-up for the segments a crash left
+ * behind. Null when nothing was recorded.
  */
-export async function joinSegments(dir: string): Promise<string | null> {
-  const parts = readdirSync(dir).filter((f) => f.endsWith('.mkv') && f !== 'call.mkv' && statSync(join(dir, f)).size > 0).sort()
+export async function joinSegments(dir: string, prefix = ''): Promise<string | null> {
+  if (!existsSync(dir)) return null
+  const parts = readdirSync(dir)
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.mkv') && !f.endsWith('call.mkv') && statSync(join(dir, f)).size > 0)
+    .sort()
   if (parts.length === 0) return null
-  const list = join(dir, 'parts.txt')
+  const list = join(dir, `${prefix}parts.txt`)
   writeFileSync(list, parts.map((p) => `file '${join(dir, p)}'`).join('\n') + '\n')
-  const out = join(dir, 'call.mkv')
+  const out = join(dir, `${prefix}call.mkv`)
   await new Promise<void>((resolve, reject) => {
     const p = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-map', '0', '-c', 'copy', out])
     let err = ''

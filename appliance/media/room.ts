@@ -29,7 +29,10 @@ export class Peer {
   }
 }
 
-export class Room extends EventEmitter<{ producersChanged: []; closed: [] }> {
+/** Why a room closed: the officer ended the call, or its media worker died and the call must resume. */
+export type CloseReason = 'ended' | 'interrupted'
+
+export class Room extends EventEmitter<{ producersChanged: []; closed: [reason: CloseReason] }> {
   readonly peers = new Map<PeerRole, Peer>()
   private closed = false
 
@@ -40,6 +43,8 @@ export class Room extends EventEmitter<{ producersChanged: []; closed: [] }> {
     private readonly release: () => void,
   ) {
     super()
+    // The router closes under us only when its worker died (crash, or killed as stuck).
+    router.observer.once('close', () => this.close('interrupted'))
   }
 
   static async create(caseId: string, worker: types.Worker, settings: TransportSettings, release: () => void) {
@@ -131,20 +136,34 @@ export class Room extends EventEmitter<{ producersChanged: []; closed: [] }> {
   async resumeConsumer(peer: Peer, consumerId: string) {
     const consumer = peer.consumers.get(consumerId) ?? fail('MEDIA_CONSUMER_NOT_FOUND')
     await consumer.resume()
-    if (consumer.kind === 'video') await consumer.requestKeyFrame()
+    if (consumer.kind === 'video') requestKeyFrames(consumer)
   }
 
   async restartIce(peer: Peer, transportId: string) {
     return { iceParameters: await this.transport(peer, transportId).restartIce() }
   }
 
-  close() {
+  close(reason: CloseReason = 'ended') {
     if (this.closed) return
     this.closed = true
     for (const peer of this.peers.values()) peer.close()
     this.router.close()
     this.release()
-    this.emit('closed')
+    this.emit('closed', reason)
+  }
+}
+
+/**
+ * The first frame needs a key frame. mediasoup repeats an unanswered request only after 1 s and
+ * libwebrtc ignores requests within ~300 ms of the last, so a few spaced requests bring it sooner.
+ */
+export const KEY_FRAME_SCHEDULE_MS = [0, 150, 400, 700]
+
+export function requestKeyFrames(consumer: types.Consumer, schedule: readonly number[] = KEY_FRAME_SCHEDULE_MS) {
+  for (const delay of schedule) {
+    setTimeout(() => {
+      if (!consumer.closed) consumer.requestKeyFrame().catch(() => undefined)
+    }, delay)
   }
 }
 

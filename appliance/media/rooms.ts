@@ -13,16 +13,19 @@ export function createRoomRegistry(pool: WorkerPool, settings: TransportSettings
     getOrCreate(caseId: string): Promise<Room> {
       let room = rooms.get(caseId)
       if (!room) {
-        const { worker, release } = pool.acquire()
-        room = Room.create(caseId, worker, settings, release).then((r) => {
-          r.once('closed', () => rooms.delete(caseId))
-          onCreated(r)
-          return r
-        })
-        room.catch(() => {
-          release()
-          rooms.delete(caseId)
-        })
+        room = (async () => {
+          const { worker, release } = await pool.acquire()
+          try {
+            const r = await Room.create(caseId, worker, settings, release)
+            r.once('closed', () => rooms.delete(caseId))
+            onCreated(r)
+            return r
+          } catch (err) {
+            release()
+            throw err
+          }
+        })()
+        room.catch(() => rooms.delete(caseId))
         rooms.set(caseId, room)
       }
       return room

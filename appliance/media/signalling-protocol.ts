@@ -51,6 +51,10 @@ export interface Notifications {
   stillRequested: { requestId: string }
   evidenceAdded: { evidenceId: string; kind: string; sha256: string; requestId: string | null }
   callEnded: Record<string, never>
+  /** The call's media worker died and was replaced: rebuild transports and rejoin (the case is unchanged). */
+  callInterrupted: Record<string, never>
+  /** Sent every intervalMs; a client that hears nothing for a few intervals treats the socket as dead. */
+  heartbeat: { intervalMs: number }
 }
 
 export type ServerMessage =

@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws'
 import { AppError, ERRORS } from '../errors.ts'
 import type { Peer, Room } from './room.ts'
 import type { RoomRegistry } from './rooms.ts'
+import { createTokenBucket } from './token-bucket.ts'
 import { ClientMessage, REQUESTS, type Notifications, type PeerRole, type RequestData, type RequestMethod } from './signalling-protocol.ts'
 
 /** What the box lets a connection do once it has proved who it is (see media-routes.ts). */
@@ -72,12 +73,28 @@ const fail = (code: keyof typeof ERRORS): never => {
   throw new AppError(code)
 }
 
+const byteLength = (raw: WebSocket.RawData) =>
+  Array.isArray(raw) ? raw.reduce((n, b) => n + b.length, 0) : raw instanceof ArrayBuffer ? raw.byteLength : raw.length
+
 const checkMessage = TypeCompiler.Compile(ClientMessage)
 const checkers = Object.fromEntries(Object.entries(REQUESTS).map(([k, s]) => [k, TypeCompiler.Compile(s)]))
 
+/** Larger messages get MEDIA_MESSAGE_TOO_LARGE and the socket is closed (the biggest real one, an SDP-sized produce, is ~5 KiB). */
 export const MAX_MESSAGE_BYTES = 64 * 1024
+/** The WebSocket layer drops frames beyond this without reading them into a message. */
+export const MAX_FRAME_BYTES = 1024 * 1024
+/** Token bucket per connection: a burst of RATE_BURST messages, refilled at RATE_PER_SECOND. */
+export const RATE_BURST = 60
+export const RATE_PER_SECOND = 20
 
-export function handleSignalling(socket: WebSocket, rooms: RoomRegistry, access: CallAccess) {
+export const CLOSE = { policy: 1008, tooLarge: 1009, restarting: 1012, normal: 1000 } as const
+
+export interface SignallingOptions {
+  /** Heartbeat period: a notification for the browser, a ping for the box to find half-open sockets. */
+  heartbeatMs: number
+}
+
+export function handleSignalling(socket: WebSocket, rooms: RoomRegistry, access: CallAccess, opts: SignallingOptions) {
   let ctx: Ctx | null = null
   let joining = false
 
@@ -85,6 +102,25 @@ export function handleSignalling(socket: WebSocket, rooms: RoomRegistry, access:
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg))
   }
   const notify = <K extends keyof Notifications>(notification: K, data: Notifications[K]) => send({ notification, data })
+  const refuse = (code: keyof typeof ERRORS, close?: number) => {
+    send({ id: -1, ok: false, error: { code, message: ERRORS[code].message } })
+    if (close) socket.close(close, code)
+  }
+
+  // A socket that missed a whole heartbeat period without answering our ping is half-open: drop it,
+  // so the room sees the peer leave and the citizen's presence turns to dropped.
+  let alive = true
+  socket.on('pong', () => (alive = true))
+  const heartbeat = setInterval(() => {
+    if (socket.readyState !== socket.OPEN) return // closing: ping() would throw
+    if (!alive) return socket.terminate()
+    alive = false
+    socket.ping()
+    notify('heartbeat', { intervalMs: opts.heartbeatMs })
+  }, opts.heartbeatMs)
+  notify('heartbeat', { intervalMs: opts.heartbeatMs })
+
+  const rate = createTokenBucket(RATE_BURST, RATE_PER_SECOND)
 
   async function join(data: RequestData<'join'>) {
     if (ctx || joining) fail('VALIDATION_FAILED')
@@ -94,9 +130,16 @@ export function handleSignalling(socket: WebSocket, rooms: RoomRegistry, access:
       const room = await rooms.getOrCreate(data.caseId)
       const peer = room.join(role, notify)
       ctx = { room, peer, access }
-      room.once('closed', () => {
-        notify('callEnded', {})
-        socket.close(1000, 'call ended')
+      room.once('closed', (reason) => {
+        if (reason === 'interrupted') {
+          // Recorded now, before the browser's rejoin can mark the citizen connected again.
+          if (role === 'citizen') access.citizenPresence(data.caseId, false)
+          notify('callInterrupted', {})
+          socket.close(CLOSE.restarting, 'media restarted')
+        } else {
+          notify('callEnded', {})
+          socket.close(CLOSE.normal, 'call ended')
+        }
       })
       if (role === 'citizen') access.citizenPresence(data.caseId, true)
       return {
@@ -121,16 +164,16 @@ export function handleSignalling(socket: WebSocket, rooms: RoomRegistry, access:
   }
 
   socket.on('message', async (raw, isBinary) => {
+    if (socket.readyState !== socket.OPEN) return
+    if (!rate.take()) return refuse('MEDIA_TOO_MANY_MESSAGES', CLOSE.policy)
+    if (byteLength(raw) > MAX_MESSAGE_BYTES) return refuse('MEDIA_MESSAGE_TOO_LARGE', CLOSE.tooLarge)
     let msg: unknown
     try {
       msg = isBinary ? undefined : JSON.parse(raw.toString())
     } catch {
       msg = undefined
     }
-    if (!checkMessage.Check(msg)) {
-      send({ id: -1, ok: false, error: { code: 'VALIDATION_FAILED', message: ERRORS.VALIDATION_FAILED.message } })
-      return
-    }
+    if (!checkMessage.Check(msg)) return refuse('VALIDATION_FAILED')
     try {
       send({ id: msg.id, ok: true, data: await dispatch(msg.method, msg.data) })
     } catch (err) {
@@ -140,6 +183,7 @@ export function handleSignalling(socket: WebSocket, rooms: RoomRegistry, access:
   })
 
   socket.on('close', () => {
+    clearInterval(heartbeat)
     if (!ctx) return
     const { room, peer } = ctx
     room.leave(peer)

@@ -5,10 +5,12 @@ import { join } from 'node:path'
 import { DEFAULT_CONFIG, validateConfig, type Config } from '../../firmware-config/config.ts'
 import { buildApp } from '../app.ts'
 import { openDb } from '../db/open.ts'
-import { createWorkerPool } from '../media/worker-pool.ts'
+import { createWorkerPool, type WorkerPool } from '../media/worker-pool.ts'
 import { seedDemoOfficers, type DemoAccount } from '../demo/seed-officers.ts'
 import { createRegistryClient } from '../registry/client.ts'
 import { DEMO_RECORDS, startDemoRegistry, type DemoRecord } from '../registry/demo-registry.ts'
+import { startHttpRedirect } from '../tls/http-redirect.ts'
+import { loadServerTls } from '../tls/server-tls.ts'
 
 /** 10:00 in Chengdu on the registry seed's reference date: inside service hours. */
 export const TEST_NOW = new Date('2026-11-26T02:00:00.000Z')
@@ -21,12 +23,21 @@ export interface TestBox {
   accounts: Record<string, DemoAccount>
   registry: Awaited<ReturnType<typeof startDemoRegistry>>
   clock: { now: Date }
+  /** With `tls`: the demo CA to trust, and the plain-HTTP address that redirects to `url`. */
+  caFile: string | null
+  redirectUrl: string | null
+  /** The SFU workers when started with `media`. */
+  media: WorkerPool | undefined
   close(): Promise<void>
 }
 
 export interface TestBoxOptions {
   /** Start the SFU (one mediasoup worker) so calls work; off for the case-core tests. */
   media?: boolean
+  /** How many mediasoup workers (default 1). */
+  workers?: number
+  /** Serve HTTPS/WSS under the demo CA (made in the data dir), with a plain-HTTP redirect port; default plain HTTP. */
+  tls?: boolean
   /** Start the box's clock at the real time instead of TEST_NOW (a browser expires cookies by its own clock). */
   realTime?: boolean
 }
@@ -37,6 +48,7 @@ export async function startTestBox(overrides: Partial<Config> = {}, options: Tes
     ...DEFAULT_CONFIG,
     dataDir,
     rateLimits: { reportsPerMinute: 10_000, loginsPerMinute: 10_000 },
+    tls: { ...DEFAULT_CONFIG.tls, enabled: Boolean(options.tls), redirectPort: 0 },
     ...overrides,
     http: { host: '127.0.0.1', port: 0 },
   })
@@ -44,8 +56,10 @@ export async function startTestBox(overrides: Partial<Config> = {}, options: Tes
   const db = openDb(join(dataDir, 'kuaichu.db'))
   const registry = await startDemoRegistry({ host: '127.0.0.1', port: 0, hangMs: 2000 })
   const accounts = await seedDemoOfficers(db, dataDir, config.district.id, clock.now)
-  const media = options.media ? await createWorkerPool({ ...config.media, workers: 1 }) : undefined
+  const media = options.media ? await createWorkerPool({ ...config.media, workers: options.workers ?? 1 }) : undefined
+  const tls = await loadServerTls(config)
   const app = await buildApp({
+    ...(tls ? { https: tls.https } : {}),
     config: { ...config, registry: { url: registry.url, timeoutMs: 500 } },
     db,
     registry: createRegistryClient({ baseUrl: registry.url, timeoutMs: 500 }),
@@ -53,6 +67,7 @@ export async function startTestBox(overrides: Partial<Config> = {}, options: Tes
     now: () => clock.now,
   })
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
+  const redirect = tls ? await startHttpRedirect({ host: '127.0.0.1', port: 0, httpsPort: Number(new URL(url).port) }) : null
   return {
     url,
     dataDir,
@@ -60,8 +75,12 @@ export async function startTestBox(overrides: Partial<Config> = {}, options: Tes
     config,
     registry,
     clock,
+    media,
+    caFile: tls?.caFile ?? null,
+    redirectUrl: redirect?.url ?? null,
     accounts: Object.fromEntries(accounts.map((a) => [a.username, a])),
     async close() {
+      await redirect?.close()
       await app.close()
       media?.close()
       await registry.close()

@@ -5,6 +5,11 @@ import type { Consumer, Producer, Transport } from 'mediasoup-client/types'
 import type { Notifications, PeerRole, RequestData, RequestMethod } from '../media/signalling-protocol.ts'
 
 type Listener<K extends keyof Notifications> = (data: Notifications[K]) => void
+export type CloseCause = 'ended' | 'interrupted' | 'lost'
+
+/** Heartbeat periods of silence after which the socket is considered dead. */
+const HEARTBEATS_MISSED = 2.5
+const CONNECT_TIMEOUT_MS = 10_000
 
 export class SignallingError extends Error {
   constructor(readonly code: string, message: string) {
@@ -24,24 +29,61 @@ export class CallClient {
   /** Tracks received from the other side, in one stream for a <video> element. */
   readonly remoteStream = new MediaStream()
   role: PeerRole | null = null
-  onClose: (() => void) | null = null
+  /** Called once when the socket is gone: the call ended, the box's media restarted, or the connection was lost. */
+  onClose: ((why: CloseCause) => void) | null = null
+  private cause: CloseCause = 'lost'
+  private lastHeard = Date.now()
+  private silenceLimitMs = Infinity
+  private readonly watchdog: ReturnType<typeof setInterval>
 
   private constructor(private readonly ws: WebSocket) {
-    ws.onmessage = (ev) => this.receive(JSON.parse(String(ev.data)))
-    ws.onclose = () => {
-      for (const p of this.pending.values()) p.reject(new SignallingError('DISCONNECTED', '连接已断开'))
-      this.pending.clear()
-      this.onClose?.()
+    ws.onmessage = (ev) => {
+      this.lastHeard = Date.now()
+      this.receive(JSON.parse(String(ev.data)))
     }
+    ws.onclose = () => this.gone()
     this.on('producerAdded', (d) => void this.consume(d.producerId))
     this.on('consumerClosed', (d) => this.dropConsumer(d.consumerId))
+    this.on('callEnded', () => (this.cause = 'ended'))
+    this.on('callInterrupted', () => (this.cause = 'interrupted'))
+    // A half-open socket (the phone lost its network without a close) never fires onclose by
+    // itself: when the box's heartbeats stop arriving, the call is treated as lost.
+    this.on('heartbeat', ({ intervalMs }) => (this.silenceLimitMs = intervalMs * HEARTBEATS_MISSED))
+    this.watchdog = setInterval(() => {
+      if (Date.now() - this.lastHeard > this.silenceLimitMs) this.gone()
+    }, 500)
   }
+
+  private gone() {
+    if (this.closed) return
+    this.closed = true
+    clearInterval(this.watchdog)
+    for (const p of this.pending.values()) p.reject(new SignallingError('DISCONNECTED', '连接已断开'))
+    this.pending.clear()
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close()
+    this.sendTransport?.close()
+    this.recvTransport?.close()
+    this.onClose?.(this.cause)
+  }
+  private closed = false
 
   static connect(url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/media/ws`): Promise<CallClient> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url)
-      ws.onopen = () => resolve(new CallClient(ws))
-      ws.onerror = () => reject(new SignallingError('DISCONNECTED', '无法连接到视频服务'))
+      const fail = () => reject(new SignallingError('DISCONNECTED', '无法连接到视频服务'))
+      // Without a network the handshake may neither open nor fail for minutes.
+      const timer = setTimeout(() => {
+        ws.close()
+        fail()
+      }, CONNECT_TIMEOUT_MS)
+      ws.onopen = () => {
+        clearTimeout(timer)
+        resolve(new CallClient(ws))
+      }
+      ws.onerror = () => {
+        clearTimeout(timer)
+        fail()
+      }
     })
   }
 
@@ -128,8 +170,7 @@ export class CallClient {
   }
 
   close() {
-    this.ws.close()
-    this.sendTransport?.close()
-    this.recvTransport?.close()
+    this.cause = 'ended'
+    this.gone()
   }
 }

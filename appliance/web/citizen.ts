@@ -96,6 +96,8 @@ function resumeButton(s: Session) {
 async function enterCall(s: Session) {
   try {
     say('正在打开摄像头和麦克风…')
+    // Closing the old call's transports stopped its tracks.
+    if (localStream?.getTracks().some((t) => t.readyState === 'ended')) localStream = null
     localStream ??= await camera().catch(() => {
       throw new Error('无法使用摄像头或麦克风。请在浏览器设置中允许本网页使用摄像头和麦克风，然后点击“继续处理”。')
     })
@@ -138,8 +140,15 @@ function wire(c: CallClient, s: Session) {
     say('视频处理已结束，处理结果将以短信通知您。')
     localStream?.getTracks().forEach((t) => t.stop())
   })
-  c.onClose = () => {
-    if (!ended) resumeButton(s)
+  c.onClose = (cause) => {
+    if (ended) return
+    if (cause === 'interrupted') {
+      // The box replaced its media worker: back into the same call without a tap.
+      say('视频服务已恢复，正在重新连接…')
+      void enterCall(s)
+    } else {
+      resumeButton(s)
+    }
   }
 }
 

@@ -84,7 +84,19 @@ async function openCall(caseId: string, accept: boolean) {
     call.on('peerJoined', ({ role }) => role === 'citizen' && say('群众已重新接入'))
     call.on('cameraSwitched', ({ facing }) => say(facing === 'user' ? '群众已切换到前置摄像头' : '群众已切换到后置摄像头'))
     call.on('evidenceAdded', () => void renderCase(caseId))
-    call.on('callEnded', () => endOfCall())
+    call.onClose = (cause) => {
+      if (cause === 'ended') return endOfCall()
+      call = null
+      // The box replaced its media worker: reopen the same call. A lost connection waits for the officer.
+      if (cause === 'interrupted') {
+        say('视频服务已恢复，正在重新接入…')
+        void openCall(caseId, false)
+      } else {
+        say('与视频服务的连接已断开')
+        currentCase = null
+        void queueLoop()
+      }
+    }
     await call.join(caseId)
     await call.publish(mic)
     say('通话中')
@@ -125,8 +137,12 @@ function controls(caseId: string) {
 const renderCase = (caseId: string) => renderCasePanel($('#case-panel'), caseId, say)
 
 function endOfCall() {
-  call?.close()
+  const c = call
   call = null
+  if (c) {
+    c.onClose = null
+    c.close()
+  }
   currentCase = null
   say('通话已结束')
   void queueLoop()

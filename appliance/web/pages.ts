@@ -1,5 +1,5 @@
 // The two HTML shells; the scripts are bundled from TypeScript by esbuild when the box starts.
-const STYLE = `
+export const STYLE = `
 body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif;margin:0;padding:12px;background:#f4f6f8;color:#1b2733}
 h1{font-size:1.4em}button{font-size:1em;padding:.6em 1em;margin:.25em;border-radius:6px;border:1px solid #8aa}
 button.primary{background:#0b5cad;color:#fff;border:none;width:100%;padding:.9em}

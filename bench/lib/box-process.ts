@@ -54,6 +54,8 @@ export async function startBoxProcess(options: BoxProcessOptions = {}): Promise<
     KUAICHU_DATA_DIR: dataDir,
     KUAICHU_HOST: '127.0.0.1',
     KUAICHU_PORT: '0',
+    // The load generators speak plain HTTP/WS; TLS is measured by nothing here.
+    KUAICHU_TLS: 'off',
     LOG_LEVEL: 'warn',
     ...options.env,
   })
