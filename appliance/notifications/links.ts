@@ -1,0 +1,3 @@
+// Citizens' links. The case token travels in the fragment, so it never reaches a server log. Pure.
+export const progressLink = (baseUrl: string, caseId: string, token: string) => `${baseUrl}/progress#case=${caseId}&token=${token}`
+export const verifyLink = (baseUrl: string, documentId: string) => `${baseUrl}/verify/${documentId}`
