@@ -2,7 +2,7 @@
 // store, rendered, signed and written durably; then one transaction records the service, the
 // document, the parties' links and their SMS. Verification rebuilds the content from the store.
 import { randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import type { Config } from '../../firmware-config/config.ts'
@@ -74,6 +74,7 @@ export function createDocumentService({ db, config, cases, identity, now, public
     const pdfSha256 = sha256Hex(pdf)
     const { signature, keyId } = signDocument(identity, content, pdfSha256)
     const pdfPath = join('documents', `${pdfSha256}.pdf`)
+    mkdirSync(join(config.dataDir, 'documents'), { recursive: true })
     writeFileDurably(join(config.dataDir, pdfPath), pdf, 0o640)
     const det = db.select({ id: s.determinations.id }).from(s.determinations).where(eq(s.determinations.caseId, caseId)).get()!
     const expiresAt = new Date(now().getTime() + config.citizen.tokenTtlHours * 3600_000).toISOString()
