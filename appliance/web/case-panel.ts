@@ -67,6 +67,7 @@ export async function renderCasePanel(panel: HTMLElement, caseId: string, say: S
   if (c.state === 'ineligible') actions.push(step('dispatch', '派警到现场', post('dispatch'), again, say))
   if (c.state === 'eligible') actions.push(determinationForm(caseId, c.parties, again, say))
   if (c.state === 'determined') actions.push(step('serve', '送达认定书', post('serve'), again, say))
+  if (['served', 'closed'].includes(c.state)) actions.push(h('a', { id: 'document-pdf', href: `/api/cases/${caseId}/document.pdf`, target: '_blank' }, '查看电子认定书（PDF）'))
   const reasons = c.eligibility && !c.eligibility.eligible ? c.eligibility.reasons : []
   show(panel,
     h('h2', {}, `案件 ${c.caseNo}`),
