@@ -12,7 +12,6 @@ import { createLoginService } from './auth/login.ts'
 import { createCaseService } from './cases/case-service.ts'
 import { createClaimService } from './claims/claim-service.ts'
 import { createDocumentService } from './documents/document-service.ts'
-import { loadViolationTable } from './documents/violations.ts'
 import type { Db } from './db/open.ts'
 import { AppError, ERRORS } from './errors.ts'
 import { auditRoutes } from './http/audit-routes.ts'
@@ -24,6 +23,7 @@ import { documentRoutes } from './http/document-routes.ts'
 import { notificationRoutes } from './http/notification-routes.ts'
 import { progressRoutes } from './http/progress-routes.ts'
 import { progressWebRoutes } from './http/progress-web-routes.ts'
+import { violationRoutes } from './http/violation-routes.ts'
 import { mediaRoutes } from './http/media-routes.ts'
 import { officerRoutes } from './http/officer-routes.ts'
 import { webRoutes } from './http/web-routes.ts'
@@ -117,7 +117,6 @@ export async function buildApp({ config, db, registry, media, now = () => new Da
   const identity = loadOrCreateNodeIdentity(join(config.dataDir, 'identity'))
   const documents = createDocumentService({ db, config, cases, identity, now, publicBaseUrl })
   const claims = createClaimService({ db, config, now })
-  const violations = loadViolationTable()
 
   // Background deliveries; pending work lives in the database and resumes after a restart.
   const logError = (what: string) => (err: unknown) => app.log.error({ err }, what)
@@ -139,7 +138,7 @@ export async function buildApp({ config, db, registry, media, now = () => new Da
   await app.register(documentRoutes, { cases, documents })
   await app.register(notificationRoutes, { db, now, kick: () => smsLoop?.kick() })
   await app.register(progressWebRoutes)
-  app.get('/api/violations', { onRequest: app.requireOfficer('case.determine') }, async () => violations)
+  await app.register(violationRoutes, { db, dataDir: config.dataDir, now })
   await app.register(dispatchRoutes, { db, cases })
   await app.register(auditRoutes, { db })
   await app.register(officerRoutes, { db, now })

@@ -99,6 +99,33 @@ t.test('other insurers get guidance instead of a claim', async (t) => {
   t.equal(r.body.code, 'CLAIM_INSURER_NOT_SUPPORTED')
 })
 
+t.test('中国太平洋 through the box: refused, retried, accepted', async (t) => {
+  const doubles = await startOutsideDoubles()
+  const box = await startTestBox(doubles.config)
+  t.teardown(async () => { await box.close(); await doubles.close() })
+  // The demo registry has no eligible CPIC-insured vehicle: 乙方's insurance record reads CPIC here.
+  const { caseId, partyIds } = await servedCase(box, undefined, undefined, () => {
+    box.db.$client.prepare("UPDATE vehicles SET insurer = '中国太平洋', insurer_code = 'CPIC', policy_number = 'CPIC-POL-1' WHERE plate = ?")
+      .run(DEMO_RECORDS.validNewEnergy.plate)
+  })
+  await until('served SMS', async () => doubles.sms.deliveries.length, (n) => n >= 3)
+  const b = linkCaller(box, doubles.sms, '13900139000')
+  doubles.insurers.CPIC.failMode = 'error500'
+  let r = await b.caller.post(`/api/citizen/cases/${caseId}/claims`, { partyId: partyIds[1] })
+  t.equal(r.body.status, 'pending')
+  await until('a retry', async () => doubles.insurers.CPIC.requests.length, (n) => n >= 2)
+  doubles.insurers.CPIC.failMode = 'none'
+  const v = await until('CPIC accepted', async () => (await b.caller.get(`/api/citizen/cases/${caseId}/progress`)).body, (x) => x.claims[0].claim?.status === 'accepted')
+  t.match(v.claims[0].claim.reference, /^CPIC-\d{6}$/)
+  const sent = doubles.insurers.CPIC.deliveries[0]!.body as any
+  t.same(sent.policy, { number: 'CPIC-POL-1' })
+  t.equal(sent.determination.liability, '无责任')
+  t.equal(sent.determination.sha256, v.document.pdfSha256)
+  r = await b.caller.post(`/api/citizen/cases/${caseId}/claims`, { partyId: partyIds[1] })
+  t.equal(r.body.reference, v.claims[0].claim.reference, 'idempotent')
+  t.equal(doubles.insurers.CPIC.deliveries.length, 1)
+})
+
 const REPORT: ClaimReport = {
   caseNo: 'JINJIANG-20261126-0001', documentNo: '成公交锦江区简认字〔2026〕第00001号', documentSha256: 'a'.repeat(64),
   accidentTime: '2026年11月26日 10时00分', place: '红星路三段', accidentType: '追尾碰撞', impactPoints: '前部', facts: '追尾',

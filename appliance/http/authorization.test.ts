@@ -34,6 +34,7 @@ const OFFICER_ROUTES: Array<[method: string, path: string, permission: Permissio
   ['PATCH', '/api/officers/{officerId}', 'officer.manage'],
   ['GET', '/api/cases/{caseId}/document.pdf', 'case.read'],
   ['GET', '/api/violations', 'case.determine'],
+  ['PUT', '/api/violations', 'violations.edit'],
   ['GET', '/api/notifications', 'notification.read'],
   ['POST', '/api/notifications/{id}/retry', 'notification.retry'],
 ]

@@ -16,17 +16,19 @@ export function smsSenderPass(db: Db, gateway: SmsGateway, policy: Config['outbo
     const due = db.select().from(notifications)
       .where(and(eq(notifications.status, 'pending'), lte(notifications.nextAttemptAt, wallNow)))
       .orderBy(asc(notifications.nextAttemptAt)).limit(BATCH).all()
-    await Promise.all(due.map(async (n) => {
-      const r = await gateway.send({ to: n.phone, text: n.body, idempotencyKey: n.idempotencyKey })
-      const attempts = n.attempts + 1
-      const at = new Date()
-      if (r.ok) {
-        db.update(notifications).set({ status: 'sent', attempts, sentAt: at.toISOString(), gatewayRef: r.messageId, lastError: null })
-          .where(eq(notifications.id, n.id)).run()
-      } else {
-        db.update(notifications).set({ attempts, lastError: r.error, ...afterFailure(attempts, r.permanent, policy, at, Math.random()) })
-          .where(eq(notifications.id, n.id)).run()
-      }
-    }))
+    if (due.length === 0) return
+    const results = await Promise.all(due.map((n) => gateway.send({ to: n.phone, text: n.body, idempotencyKey: n.idempotencyKey })))
+    // One transaction (one fsync) for the whole batch's outcomes.
+    const at = new Date()
+    db.transaction((tx) => {
+      due.forEach((n, i) => {
+        const r = results[i]!
+        const attempts = n.attempts + 1
+        const patch = r.ok
+          ? { status: 'sent' as const, attempts, sentAt: at.toISOString(), gatewayRef: r.messageId, lastError: null }
+          : { attempts, lastError: r.error, ...afterFailure(attempts, r.permanent, policy, at, Math.random()) }
+        tx.update(notifications).set(patch).where(eq(notifications.id, n.id)).run()
+      })
+    })
   }
 }

@@ -15,13 +15,15 @@ export const DETERMINATION = {
   clause: '《道路交通安全法》第四十三条',
 }
 
-export async function determinedCase(box: TestBox, a: DemoRecord = DEMO_RECORDS.validCar, b: DemoRecord = DEMO_RECORDS.validNewEnergy) {
+/** `afterVerify` may adjust what the registry answered (e.g. another insurer) before eligibility. */
+export async function determinedCase(box: TestBox, a: DemoRecord = DEMO_RECORDS.validCar, b: DemoRecord = DEMO_RECORDS.validNewEnergy, afterVerify?: () => void) {
   const c = await collectedCase(box, a, b)
   const must = (r: { status: number; body: any }, what: string) => {
     if (r.status >= 300) throw new Error(`${what} failed: ${JSON.stringify(r.body)}`)
     return r.body
   }
   must(await c.seat.post(`/api/cases/${c.caseId}/verify`), 'verify')
+  afterVerify?.()
   const assessed = must(await c.seat.post(`/api/cases/${c.caseId}/eligibility`), 'eligibility')
   if (assessed.state !== 'eligible') throw new Error(`case not eligible: ${JSON.stringify(assessed.eligibility)}`)
   const [pa, pb] = assessed.parties.map((p: any) => p.id as string)
@@ -38,8 +40,8 @@ export async function determinedCase(box: TestBox, a: DemoRecord = DEMO_RECORDS.
   return { ...c, partyIds: [pa!, pb!] as const }
 }
 
-export async function servedCase(box: TestBox, a?: DemoRecord, b?: DemoRecord) {
-  const c = await determinedCase(box, a, b)
+export async function servedCase(box: TestBox, a?: DemoRecord, b?: DemoRecord, afterVerify?: () => void) {
+  const c = await determinedCase(box, a, b, afterVerify)
   const r = await c.seat.post(`/api/cases/${c.caseId}/serve`)
   if (r.status !== 200) throw new Error(`serve failed: ${JSON.stringify(r.body)}`)
   return { ...c, served: r.body }
