@@ -82,6 +82,14 @@ t.test('the served document carries every field of the determination and verifie
   t.equal(r.authentic, false, 'an edited PDF fails')
   t.same(r.failures.map((f: any) => f.code), ['PDF_MISMATCH'])
 
+  // Bad input: unknown document, wrong body type, too large a file.
+  let x = await fetch(`${box.url}/api/verify/00000000-0000-4000-8000-000000000000`)
+  t.equal(((await x.json()) as any).code, 'DOCUMENT_NOT_FOUND')
+  x = await fetch(`${box.url}/api/verify/${doc.id}/pdf`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' })
+  t.equal(((await x.json()) as any).code, 'UNSUPPORTED_MEDIA_TYPE')
+  x = await fetch(`${box.url}/api/verify/${doc.id}/pdf`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: new Uint8Array(6 * 1024 * 1024) })
+  t.equal(((await x.json()) as any).code, 'BODY_TOO_LARGE')
+
   // Edited data: the case store changed after issue (liability swapped behind the box's back).
   box.db.$client.prepare("UPDATE determination_parties SET liability = '同等'").run()
   r = await fetch(`${box.url}/api/verify/${doc.id}`).then((x) => x.json())

@@ -6,6 +6,7 @@ import type { Config } from '../../firmware-config/config.ts'
 import type { Db } from '../db/open.ts'
 import { notifications } from '../db/schema.ts'
 import { afterFailure } from '../outbox/backoff.ts'
+import { redactTokens } from './links.ts'
 import type { SmsGateway } from './sms-gateway.ts'
 
 const BATCH = 20
@@ -25,7 +26,7 @@ export function smsSenderPass(db: Db, gateway: SmsGateway, policy: Config['outbo
         const r = results[i]!
         const attempts = n.attempts + 1
         const patch = r.ok
-          ? { status: 'sent' as const, attempts, sentAt: at.toISOString(), gatewayRef: r.messageId, lastError: null }
+          ? { status: 'sent' as const, attempts, sentAt: at.toISOString(), gatewayRef: r.messageId, lastError: null, body: redactTokens(n.body) }
           : { attempts, lastError: r.error, ...afterFailure(attempts, r.permanent, policy, at, Math.random()) }
         tx.update(notifications).set(patch).where(eq(notifications.id, n.id)).run()
       })
