@@ -18,7 +18,7 @@ import { progressLink, verifyLink } from '../notifications/links.ts'
 import { enqueueSms } from '../notifications/outbox.ts'
 import { documentContent, type DocumentContent } from './document-content.ts'
 import { documentCounterName, documentNumber } from './document-number.ts'
-import { renderDocumentPdf } from './render-pdf.ts'
+import { loadCjkFont, renderDocumentPdf } from './render-pdf.ts'
 import { sha256Hex, signDocument, verifyDocument } from './signing.ts'
 
 export interface DocumentServiceDeps {
@@ -36,6 +36,7 @@ export type DocumentService = ReturnType<typeof createDocumentService>
 class NumberTaken extends Error {}
 
 export function createDocumentService({ db, config, cases, identity, now, publicBaseUrl }: DocumentServiceDeps) {
+  const font = loadCjkFont()
   const yearOf = (iso: string) => Number(new Intl.DateTimeFormat('en', { timeZone: config.service.timeZone, year: 'numeric' }).format(new Date(iso)))
 
   /** The document's content as the case store holds it now. */
@@ -70,7 +71,7 @@ export function createDocumentService({ db, config, cases, identity, now, public
     const documentNo = documentNumber(config.district.name, yearOf(servedAt), last + 1)
     const documentId = randomUUID()
     const content = contentFromStore(caseId, documentNo, servedAt)
-    const pdf = await renderDocumentPdf(content, verifyLink(publicBaseUrl(), documentId), servedAt)
+    const pdf = await renderDocumentPdf(content, verifyLink(publicBaseUrl(), documentId), servedAt, font)
     const pdfSha256 = sha256Hex(pdf)
     const { signature, keyId } = signDocument(identity, content, pdfSha256)
     const pdfPath = join('documents', `${pdfSha256}.pdf`)

@@ -10,7 +10,7 @@ import { identityFromPrivateKey } from '../../provisioning/node-identity.ts'
 import { DEMO_RECORDS } from '../registry/demo-registry.ts'
 import { DETERMINATION, servedCase, startOutsideDoubles } from '../test-support/served-case.ts'
 import { officer, startTestBox } from '../test-support/test-box.ts'
-import { renderDocumentPdf } from './render-pdf.ts'
+import { loadCjkFont, renderDocumentPdf } from './render-pdf.ts'
 import { sha256Hex, signDocument, verifyDocument } from './signing.ts'
 
 const pdfText = (pdf: Buffer) => {
@@ -98,7 +98,7 @@ t.test('the served document carries every field of the determination and verifie
 
   // Deterministic: the same content renders to the same bytes.
   const content = JSON.parse(doc.content)
-  const again = await renderDocumentPdf(content, `${box.url}/verify/${doc.id}`, doc.issued_at)
+  const again = await renderDocumentPdf(content, `${box.url}/verify/${doc.id}`, doc.issued_at, loadCjkFont())
   t.equal(sha256Hex(again), doc.pdf_sha256, 'same content, same PDF hash')
   t.equal(readFileSync(join(box.dataDir, doc.pdf_path)).equals(pdf), true, 'stored copy is the served file')
 })

@@ -1,7 +1,7 @@
 // Renders the determination document to PDF (pdfkit, embedded CJK font, vector QR code). The output
 // is deterministic for given content: fixed dates in the info dictionary, so the file ID and the
 // bytes (and their sha256) do not depend on when it was rendered.
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import PDFDocument from 'pdfkit'
 import QRCode from 'qrcode'
 import { documentLines, partyLines, type DocumentContent } from './document-content.ts'
@@ -12,14 +12,19 @@ const FONTS: Array<{ file: string; family: string }> = [
   { file: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', family: 'NotoSansCJKsc-Regular' },
 ]
 
-export function cjkFont(): { file: string; family: string } {
-  const f = FONTS.find((x) => existsSync(x.file))
-  if (!f) throw new Error(`no CJK font found (install fonts-wqy-zenhei): looked for ${FONTS.map((x) => x.file).join(', ')}`)
-  return f
+export interface CjkFont {
+  data: Buffer
+  family: string
 }
 
-export async function renderDocumentPdf(d: DocumentContent, verifyUrl: string, issuedAt: string): Promise<Buffer> {
-  const font = cjkFont()
+/** Read once by the document service, so a box without the font fails at start, not at its first service. */
+export function loadCjkFont(): CjkFont {
+  const f = FONTS.find((x) => existsSync(x.file))
+  if (!f) throw new Error(`no CJK font found (install fonts-wqy-zenhei): looked for ${FONTS.map((x) => x.file).join(', ')}`)
+  return { data: readFileSync(f.file), family: f.family }
+}
+
+export async function renderDocumentPdf(d: DocumentContent, verifyUrl: string, issuedAt: string, font: CjkFont): Promise<Buffer> {
   const fixed = new Date(issuedAt)
   const doc = new PDFDocument({
     size: 'A4',
@@ -32,7 +37,7 @@ export async function renderDocumentPdf(d: DocumentContent, verifyUrl: string, i
     doc.on('end', () => resolve(Buffer.concat(chunks)))
     doc.on('error', reject)
   })
-  doc.registerFont('cjk', font.file, font.family)
+  doc.registerFont('cjk', font.data, font.family)
   doc.font('cjk')
 
   doc.fontSize(13).text(d.issuingUnit, { align: 'center' })
