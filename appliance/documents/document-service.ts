@@ -111,6 +111,7 @@ export function createDocumentService({ db, config, cases, identity, now, public
 
   return {
     contentFromStore,
+    publicKeyPem: identity.publicKeyPem,
 
     async serve(caseId: string, officer: OfficerActor) {
       for (let i = 0; ; i++) {

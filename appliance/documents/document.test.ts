@@ -90,6 +90,16 @@ t.test('the served document carries every field of the determination and verifie
   x = await fetch(`${box.url}/api/verify/${doc.id}/pdf`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: new Uint8Array(6 * 1024 * 1024) })
   t.equal(((await x.json()) as any).code, 'BODY_TOO_LARGE')
 
+  // Offline check with the published key, and a document signed by another key.
+  const published = await fetch(`${box.url}/api/verify/${doc.id}`).then((x) => x.json()) as any
+  t.same(verifyDocument({ content: JSON.parse(doc.content), pdfSha256: published.pdfSha256, signature: published.signature, publicKeyPem: published.publicKeyPem, pdf }), { authentic: true, failures: [] }, 'verifies offline with the published key')
+  const stranger = identityFromPrivateKey(generateKeyPairSync('ed25519').privateKey)
+  const foreign = signDocument(stranger, JSON.parse(doc.content), doc.pdf_sha256).signature
+  box.db.$client.prepare('UPDATE determination_documents SET signature = ? WHERE id = ?').run(foreign, doc.id)
+  r = await fetch(`${box.url}/api/verify/${doc.id}`).then((x) => x.json())
+  t.same(r.failures.map((f: any) => f.code), ['SIGNATURE_INVALID'], 'a signature by another key fails')
+  box.db.$client.prepare('UPDATE determination_documents SET signature = ? WHERE id = ?').run(doc.signature, doc.id)
+
   // Edited data: the case store changed after issue (liability swapped behind the box's back).
   box.db.$client.prepare("UPDATE determination_parties SET liability = '同等'").run()
   r = await fetch(`${box.url}/api/verify/${doc.id}`).then((x) => x.json())

@@ -43,6 +43,8 @@ export const documentRoutes: FastifyPluginAsyncTypebox<{ cases: CaseService; doc
       pdfSha256: r.doc.pdfSha256,
       keyId: r.doc.keyId,
       signature: r.doc.signature,
+      // Anyone may check the signature offline: Ed25519 over canonical JSON of {v: 1, content, pdfSha256}.
+      publicKeyPem: documents.publicKeyPem,
     }
   }
 
