@@ -79,17 +79,24 @@ export function createClaimService({ db, config, now }: { db: Db; config: Config
       const code = row.vehicle?.insurerCode
       if (!isOneTapInsurer(code)) fail('CLAIM_INSURER_NOT_SUPPORTED', { guidance: otherInsurerGuidance(row.vehicle?.insurer ?? null, documentOf(caseId).documentNo) })
       const id = randomUUID()
-      const created = db.transaction((tx) => {
-        if (tx.select().from(s.claims).where(eq(s.claims.partyId, partyId)).get()) return false
+      // The inline attempt below goes first; the loop takes over once it has surely timed out.
+      const firstRetry = () => new Date(Date.now() + config.insurers.timeoutMs + config.outbox.baseDelayMs).toISOString()
+      const attemptNow = db.transaction((tx) => {
+        const existing = tx.select().from(s.claims).where(eq(s.claims.partyId, partyId)).get()
         const at = now().toISOString()
-        // The inline attempt below goes first; the loop takes over after one base delay.
-        const firstRetry = new Date(Date.now() + config.outbox.baseDelayMs).toISOString()
-        tx.insert(s.claims).values({ id, caseId, partyId, insurerCode: code!, status: 'pending', nextAttemptAt: firstRetry, createdAt: at }).run()
+        if (existing?.status === 'failed') {
+          // The citizen taps again after the retries gave up: try again from the start, same key.
+          tx.update(s.claims).set({ status: 'pending', attempts: 0, nextAttemptAt: firstRetry() }).where(eq(s.claims.id, existing.id)).run()
+          appendAudit(tx, actor, 'claim.refiled', caseId, { claimId: existing.id }, at)
+          return true
+        }
+        if (existing) return false
+        tx.insert(s.claims).values({ id, caseId, partyId, insurerCode: code!, status: 'pending', nextAttemptAt: firstRetry(), createdAt: at }).run()
         appendAudit(tx, actor, 'claim.filed', caseId, { claimId: id, partyId, insurer: code }, at)
         return true
       })
       const claim = db.select().from(s.claims).where(eq(s.claims.partyId, partyId)).get()!
-      return created ? deliver(claim) : claim
+      return attemptNow ? deliver(claim) : claim
     },
 
     /** One pass of the retry loop: every pending claim that is due. */

@@ -126,6 +126,23 @@ t.test('中国太平洋 through the box: refused, retried, accepted', async (t) 
   t.equal(doubles.insurers.CPIC.deliveries.length, 1)
 })
 
+t.test('a claim whose retries gave up is filed again by the next tap, with the same key', async (t) => {
+  const doubles = await startOutsideDoubles()
+  const box = await startTestBox({ ...doubles.config, outbox: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 40, pollMs: 20 } })
+  t.teardown(async () => { await box.close(); await doubles.close() })
+  const { caseId, citizen, partyIds } = await servedCase(box)
+  doubles.insurers.PICC.failMode = 'error500'
+  await citizen.post(`/api/citizen/cases/${caseId}/claims`, { partyId: partyIds[0] })
+  const v = await until('the claim failed', async () => (await citizen.get(`/api/citizen/cases/${caseId}/progress`)).body, (x) => x.claims[0].claim?.status === 'failed')
+  t.equal(v.claims[0].claim.attempts, 2, 'gave up after maxAttempts')
+  doubles.insurers.PICC.failMode = 'none'
+  const r = await citizen.post(`/api/citizen/cases/${caseId}/claims`, { partyId: partyIds[0] })
+  t.equal(r.status, 201)
+  t.match(r.body.reference, /^PICC-/)
+  const keys = new Set(doubles.insurers.PICC.requests.map((q) => q.key))
+  t.equal(keys.size, 1, 'every attempt carried the one claim key')
+})
+
 const REPORT: ClaimReport = {
   caseNo: 'JINJIANG-20261126-0001', documentNo: '成公交锦江区简认字〔2026〕第00001号', documentSha256: 'a'.repeat(64),
   accidentTime: '2026年11月26日 10时00分', place: '红星路三段', accidentType: '追尾碰撞', impactPoints: '前部', facts: '追尾',

@@ -52,7 +52,8 @@ function claimSection(v: any): HTMLElement {
       }
       await render()
     }
-    const pending = c.claim?.status === 'pending' ? [h('p', {}, '报案提交中，系统正在自动重试…')] : []
+    const pending = c.claim?.status === 'pending' ? [h('p', {}, '报案提交中，系统正在自动重试…')]
+      : c.claim?.status === 'failed' ? [h('p', { class: 'warn' }, '保险公司多次无法连接，报案未成功，请稍后再点一次')] : []
     return h('div', {}, b, ...pending)
   })
   return h('section', { id: 'claims' }, h('h2', {}, '保险理赔'), ...items)
