@@ -1,4 +1,5 @@
 // Builds the box's HTTP application. Listening is main.ts's job, so tests can inject or listen on port 0.
+import { join } from 'node:path'
 import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify'
 import cookie from '@fastify/cookie'
 import rateLimit from '@fastify/rate-limit'
@@ -6,7 +7,6 @@ import swagger from '@fastify/swagger'
 import websocket from '@fastify/websocket'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from '../firmware-config/config.ts'
-import { join } from 'node:path'
 import { loadOrCreateNodeIdentity } from '../provisioning/node-identity.ts'
 import { createLoginService } from './auth/login.ts'
 import { createCaseService } from './cases/case-service.ts'
