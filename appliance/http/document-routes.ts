@@ -15,6 +15,8 @@ const FAILURE_TEXT: Record<VerificationFailure, string> = {
 }
 
 const MAX_PDF_BYTES = 5 * 1024 * 1024
+/** Anyone can reach the verification API: per client address, per minute. */
+const VERIFY_RATE = { rateLimit: { max: 120, timeWindow: '1 minute' } }
 
 export const documentRoutes: FastifyPluginAsyncTypebox<{ cases: CaseService; documents: DocumentService }> = async (app, { cases, documents }) => {
   // Only this plugin takes PDF bodies (the app refuses every non-JSON body elsewhere).
@@ -50,11 +52,13 @@ export const documentRoutes: FastifyPluginAsyncTypebox<{ cases: CaseService; doc
 
   app.get('/api/verify/:documentId', {
     schema: { params: Type.Object({ documentId: Uuid }) },
+    config: VERIFY_RATE,
   }, async (req) => verification(req.params.documentId))
 
   // The holder's own PDF: is this file the document the box issued?
   app.post('/api/verify/:documentId/pdf', {
     schema: { params: Type.Object({ documentId: Uuid }) },
+    config: VERIFY_RATE,
   }, async (req) => {
     const body = req.body
     if (!Buffer.isBuffer(body) || body.length === 0) fail('VALIDATION_FAILED', { reason: 'a PDF body (application/pdf) is required' })
