@@ -1,4 +1,5 @@
 // Builds the box's HTTP application. Listening is main.ts's job, so tests can inject or listen on port 0.
+import { join } from 'node:path'
 import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify'
 import cookie from '@fastify/cookie'
 import rateLimit from '@fastify/rate-limit'
@@ -7,8 +8,11 @@ import swagger from '@fastify/swagger'
 import websocket from '@fastify/websocket'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from '../firmware-config/config.ts'
+import { loadOrCreateNodeIdentity } from '../provisioning/node-identity.ts'
 import { createLoginService } from './auth/login.ts'
 import { createCaseService } from './cases/case-service.ts'
+import { createClaimService } from './claims/claim-service.ts'
+import { createDocumentService } from './documents/document-service.ts'
 import type { Db } from './db/open.ts'
 import { AppError, ERRORS } from './errors.ts'
 import { auditRoutes } from './http/audit-routes.ts'
@@ -16,6 +20,11 @@ import { authRoutes } from './http/auth-routes.ts'
 import { caseRoutes } from './http/case-routes.ts'
 import { citizenRoutes } from './http/citizen-routes.ts'
 import { dispatchRoutes } from './http/dispatch-routes.ts'
+import { documentRoutes } from './http/document-routes.ts'
+import { notificationRoutes } from './http/notification-routes.ts'
+import { progressRoutes } from './http/progress-routes.ts'
+import { progressWebRoutes } from './http/progress-web-routes.ts'
+import { violationRoutes } from './http/violation-routes.ts'
 import { mediaRoutes } from './http/media-routes.ts'
 import { officerRoutes } from './http/officer-routes.ts'
 import { webRoutes } from './http/web-routes.ts'
@@ -25,6 +34,9 @@ import { createRoomRegistry } from './media/rooms.ts'
 import type { WorkerPool } from './media/worker-pool.ts'
 import { MAX_FRAME_BYTES } from './media/signalling.ts'
 import { authPlugin } from './plugins/auth.ts'
+import { smsSenderPass } from './notifications/sender.ts'
+import { createSmsGateway } from './notifications/sms-gateway.ts'
+import { startRetryLoop } from './outbox/retry-loop.ts'
 import type { RegistryClient } from './registry/client.ts'
 import { helmetOptions } from './tls/security-headers.ts'
 
@@ -100,12 +112,40 @@ export async function buildApp({ config, db, registry, media, now = () => new Da
   await app.register(rateLimit, { global: false })
   await app.register(authPlugin, { db, now })
 
-  const cases = createCaseService({ db, config, registry, now })
+  // SMS links point at the configured public address, or at the address the box listens on.
+  let listenUrl = ''
+  app.addHook('onListen', function () {
+    const a = this.server.address()
+    if (a && typeof a === 'object') listenUrl = `${https ? 'https' : 'http'}://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`
+  })
+  const publicBaseUrl = () => config.links.publicBaseUrl || listenUrl
+  const cases = createCaseService({ db, config, registry, now, publicBaseUrl })
   const login = createLoginService(db, config, now)
+  const identity = loadOrCreateNodeIdentity(join(config.dataDir, 'identity'))
+  const documents = createDocumentService({ db, config, cases, identity, now, publicBaseUrl })
+  const claims = createClaimService({ db, config, now })
+
+  // Background deliveries; pending work lives in the database and resumes after a restart.
+  const logError = (what: string) => (err: unknown) => app.log.error({ err }, what)
+  const smsLoop = config.sms.url
+    ? startRetryLoop(config.outbox.pollMs, smsSenderPass(db, createSmsGateway(config.sms.url, config.sms.timeoutMs), config.outbox), logError('sms sender'))
+    : null
+  const claimLoop = startRetryLoop(config.outbox.pollMs, claims.retryPass, logError('claim retries'))
+  app.addHook('onClose', async () => {
+    await smsLoop?.stop()
+    await claimLoop.stop()
+  })
+  // Anything written to the outbox during a request is sent at once rather than at the next poll.
+  app.addHook('onResponse', async () => smsLoop?.kick())
 
   await app.register(authRoutes, { db, login, secureCookies: Boolean(https), loginsPerMinute: config.rateLimits.loginsPerMinute })
   await app.register(citizenRoutes, { db, cases, reportsPerMinute: config.rateLimits.reportsPerMinute })
-  await app.register(caseRoutes, { db, cases, now })
+  await app.register(caseRoutes, { db, cases, now, serve: documents.serve })
+  await app.register(progressRoutes, { db, cases, documents, claims, now, kick: () => claimLoop.kick() })
+  await app.register(documentRoutes, { cases, documents })
+  await app.register(notificationRoutes, { db, now, kick: () => smsLoop?.kick() })
+  await app.register(progressWebRoutes)
+  await app.register(violationRoutes, { db, dataDir: config.dataDir, now })
   await app.register(dispatchRoutes, { db, cases })
   await app.register(auditRoutes, { db })
   await app.register(officerRoutes, { db, now })

@@ -42,6 +42,13 @@ export const ERRORS = {
   MEDIA_TOO_MANY_MESSAGES: { status: 429, message: '信令消息过于频繁，连接已关闭' },
   EVIDENCE_NOT_AN_IMAGE: { status: 415, message: '上传的文件不是 JPEG 或 PNG 图片' },
   EVIDENCE_REQUEST_UNKNOWN: { status: 409, message: '取证请求不存在或已完成' },
+  DOCUMENT_NOT_FOUND: { status: 404, message: '认定书不存在' },
+  CASE_NOT_SERVED: { status: 409, message: '认定书尚未送达' },
+  CLAIM_INSURER_NOT_SUPPORTED: { status: 422, message: '该保险公司暂不支持一键理赔，请直接联系保险公司报案' },
+  CLAIM_PARTY_NOT_ALLOWED: { status: 403, message: '只能为本人车辆报案' },
+  REVIEW_WINDOW_CLOSED: { status: 422, message: '已超过复核申请期限，不予受理' },
+  REVIEW_ALREADY_FILED: { status: 409, message: '本起事故已提出复核申请' },
+  NOTIFICATION_NOT_FOUND: { status: 404, message: '短信记录不存在' },
   RATE_LIMITED: { status: 429, message: '请求过于频繁，请稍后再试' },
   INTERNAL: { status: 500, message: '系统内部错误' },
 } as const satisfies Record<string, { status: number; message: string }>

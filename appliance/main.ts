@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { ConfigError, loadConfig, type Config } from '../firmware-config/config.ts'
 import { buildApp } from './app.ts'
 import { openDb } from './db/open.ts'
+import { withOutsideServices } from './demo/outside-services.ts'
 import { seedDemoOfficers } from './demo/seed-officers.ts'
 import { createWorkerPool } from './media/worker-pool.ts'
 import { createRegistryClient } from './registry/client.ts'
@@ -21,8 +22,8 @@ async function registryUrl(config: Config, closers: Array<() => Promise<void>>):
 }
 
 async function main() {
-  const config = loadConfig()
   const closers: Array<() => Promise<void>> = []
+  const config = await withOutsideServices(loadConfig(), closers)
   const db = openDb(join(config.dataDir, 'kuaichu.db'))
   const registry = createRegistryClient({ baseUrl: await registryUrl(config, closers), timeoutMs: config.registry.timeoutMs })
   const accounts = config.demo ? await seedDemoOfficers(db, config.dataDir, config.district.id, new Date()) : []

@@ -70,6 +70,24 @@ export const ConfigSchema = Strict({
     reportsPerMinute: Type.Integer({ minimum: 1 }),
     loginsPerMinute: Type.Integer({ minimum: 1 }),
   }),
+  // Where citizens' SMS links point (https://…); empty: the address the box listens on (demo, tests).
+  links: Strict({ publicBaseUrl: Type.String() }),
+  // SMS gateway (empty url: the embedded demo gateway, demo mode only).
+  sms: Strict({ url: Type.String(), timeoutMs: Type.Integer({ minimum: 50, maximum: 60000 }) }),
+  // Claim-report endpoints of the insurers with one-tap claims (empty: embedded demo insurers).
+  insurers: Strict({
+    PICC: Type.String(),
+    CPIC: Type.String(),
+    PINGAN: Type.String(),
+    timeoutMs: Type.Integer({ minimum: 50, maximum: 60000 }),
+  }),
+  // Retries of SMS and claim reports: exponential backoff from baseDelayMs, capped, then failed.
+  outbox: Strict({
+    maxAttempts: Type.Integer({ minimum: 1, maximum: 100 }),
+    baseDelayMs: Type.Integer({ minimum: 10, maximum: 3_600_000 }),
+    maxDelayMs: Type.Integer({ minimum: 10, maximum: 86_400_000 }),
+    pollMs: Type.Integer({ minimum: 10, maximum: 60_000 }),
+  }),
   demo: Type.Boolean(),
 })
 export type Config = Static<typeof ConfigSchema>
@@ -95,6 +113,10 @@ export const DEFAULT_CONFIG: Config = {
   auth: { sessionTtlMinutes: 12 * 60, maxFailedLogins: 5, lockoutMinutes: 15 },
   citizen: { tokenTtlHours: 24 * 7 },
   rateLimits: { reportsPerMinute: 20, loginsPerMinute: 30 },
+  links: { publicBaseUrl: '' },
+  sms: { url: '', timeoutMs: 5000 },
+  insurers: { PICC: '', CPIC: '', PINGAN: '', timeoutMs: 5000 },
+  outbox: { maxAttempts: 8, baseDelayMs: 2000, maxDelayMs: 10 * 60_000, pollMs: 1000 },
   demo: true,
 }
 

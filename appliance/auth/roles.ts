@@ -25,7 +25,7 @@ const SEAT = [
 
 export const PERMISSIONS = {
   seat: SEAT,
-  supervisor: [...SEAT, 'case.read_all', 'case.close', 'audit.read'],
+  supervisor: [...SEAT, 'case.read_all', 'case.close', 'audit.read', 'notification.read', 'notification.retry', 'violations.edit'],
   field: ['self.read', 'dispatch.read', 'dispatch.update'],
   admin: ['self.read', 'officer.manage'],
 } as const satisfies Record<Role, readonly string[]>

@@ -9,6 +9,8 @@ import type { Db } from '../db/open.ts'
 import * as s from '../db/schema.ts'
 import { AppError, fail } from '../errors.ts'
 import type { RegistryClient } from '../registry/client.ts'
+import { enqueueSms } from '../notifications/outbox.ts'
+import { progressLink } from '../notifications/links.ts'
 import { verifyParty } from '../registry/verification.ts'
 import { assessEligibility } from '../rules/eligibility.ts'
 import { parsePlate } from '../rules/plates.ts'
@@ -18,7 +20,7 @@ import type { FactKey } from './facts.ts'
 import { liabilitySplitIsConsistent, type Liability } from './liability.ts'
 import { CALL_STATES, isCaseState, transition, type CaseEvent, type CaseState } from './state-machine.ts'
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 
 export interface OfficerActor {
   id: string
@@ -33,11 +35,13 @@ export interface CaseServiceDeps {
   config: Config
   registry: RegistryClient
   now: () => Date
+  /** Where citizens' SMS links point (see notifications/links.ts). */
+  publicBaseUrl?: () => string
 }
 
 export type CaseService = ReturnType<typeof createCaseService>
 
-export function createCaseService({ db, config, registry, now }: CaseServiceDeps) {
+export function createCaseService({ db, config, registry, now, publicBaseUrl = () => '' }: CaseServiceDeps) {
   const iso = () => now().toISOString()
   /** Today's date (YYYY-MM-DD) where the box serves, not where the server clock is set. */
   const localDate = () => new Intl.DateTimeFormat('en-CA', { timeZone: config.service.timeZone }).format(now())
@@ -129,6 +133,7 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
           updatedAt: at,
         }).run()
         appendAudit(tx, { type: 'citizen', id }, 'case.reported', id, { lat: input.lat, lng: input.lng, plate }, at)
+        enqueueSms(tx, { caseId: id, phone: input.phone, key: `received:${id}`, at, data: { kind: 'case_received', caseNo, link: progressLink(publicBaseUrl(), id, token) } })
         return caseNo
       })
       return { caseId: id, caseNo, token, tokenExpiresAt: expires }
@@ -462,12 +467,14 @@ export function createCaseService({ db, config, registry, now }: CaseServiceDeps
       })
     },
 
-    serve(caseId: string, officer: OfficerActor) {
+    /** `issue` writes the signed document and its notices in the same transaction (documents/document-service.ts). */
+    serve(caseId: string, officer: OfficerActor, issue?: { at: string; inTx: (tx: Tx) => void }) {
       db.transaction((tx) => {
         const c = loadCase(caseId)
         assertHandler(c, officer)
-        const at = iso()
+        const at = issue?.at ?? iso()
         move(tx, c, 'serve', officerActor(officer), { servedAt: at, finishedAt: at, callStatus: 'none' })
+        issue?.inTx(tx)
       })
     },
 

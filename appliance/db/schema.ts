@@ -170,6 +170,79 @@ export const dispatches = sqliteTable('dispatches', {
   updatedAt: text('updated_at').notNull(),
 })
 
+/** The signed determination document issued at service (one per determination). */
+export const determinationDocuments = sqliteTable('determination_documents', {
+  id: text('id').primaryKey(),
+  caseId: text('case_id').notNull().unique().references(() => cases.id),
+  determinationId: text('determination_id').notNull().unique().references(() => determinations.id),
+  documentNo: text('document_no').notNull().unique(),
+  /** Canonical JSON of the document's content: exactly what was rendered and signed. */
+  content: text('content').notNull(),
+  pdfPath: text('pdf_path').notNull(),
+  pdfSha256: text('pdf_sha256').notNull(),
+  signature: text('signature').notNull(),
+  keyId: text('key_id').notNull(),
+  issuedAt: text('issued_at').notNull(),
+})
+
+/** Extra case links, one per party, sent by SMS at service; only the token's sha256 is kept. */
+export const partyLinks = sqliteTable('party_links', {
+  tokenHash: text('token_hash').primaryKey(),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  partyId: text('party_id').notNull().unique().references(() => parties.id),
+  expiresAt: text('expires_at').notNull(),
+})
+
+/** The notification outbox: written in the transaction of the change that causes the message. */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    caseId: text('case_id').references(() => cases.id),
+    kind: text('kind', { enum: ['case_received', 'determination_served', 'claim_filed', 'review_received'] }).notNull(),
+    phone: text('phone').notNull(),
+    body: text('body').notNull(),
+    /** The gateway dedupes on it: a resend after a crash never delivers twice. */
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    gatewayRef: text('gateway_ref'),
+    createdAt: text('created_at').notNull(),
+    sentAt: text('sent_at'),
+  },
+  (t) => [index('notifications_due').on(t.status, t.nextAttemptAt)],
+)
+
+/** One insurance claim report per party, sent to the party's insurer's adapter. */
+export const claims = sqliteTable(
+  'claims',
+  {
+    id: text('id').primaryKey(),
+    caseId: text('case_id').notNull().references(() => cases.id),
+    partyId: text('party_id').notNull().unique().references(() => parties.id),
+    insurerCode: text('insurer_code').notNull(),
+    status: text('status', { enum: ['pending', 'accepted', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    reference: text('reference'),
+    createdAt: text('created_at').notNull(),
+    acceptedAt: text('accepted_at'),
+  },
+  (t) => [index('claims_due').on(t.status, t.nextAttemptAt)],
+)
+
+/** A written application for review (复核): one per accident (Art. 71–74). */
+export const reviews = sqliteTable('reviews', {
+  id: text('id').primaryKey(),
+  caseId: text('case_id').notNull().unique().references(() => cases.id),
+  partyId: text('party_id').references(() => parties.id),
+  reason: text('reason').notNull(),
+  receivedAt: text('received_at').notNull(),
+})
+
 /** Append-only (enforced by triggers in the migration); each row carries the previous row's hash. */
 export const auditLog = sqliteTable('audit_log', {
   seq: integer('seq').primaryKey({ autoIncrement: true }),
@@ -189,3 +262,6 @@ export type VehicleRow = typeof vehicles.$inferSelect
 export type OfficerRow = typeof officers.$inferSelect
 export type DispatchRow = typeof dispatches.$inferSelect
 export type AuditRow = typeof auditLog.$inferSelect
+export type DocumentRow = typeof determinationDocuments.$inferSelect
+export type NotificationRow = typeof notifications.$inferSelect
+export type ClaimRow = typeof claims.$inferSelect

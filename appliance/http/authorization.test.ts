@@ -32,20 +32,31 @@ const OFFICER_ROUTES: Array<[method: string, path: string, permission: Permissio
   ['GET', '/api/officers', 'officer.manage'],
   ['POST', '/api/officers', 'officer.manage'],
   ['PATCH', '/api/officers/{officerId}', 'officer.manage'],
+  ['GET', '/api/cases/{caseId}/document.pdf', 'case.read'],
+  ['GET', '/api/violations', 'case.determine'],
+  ['PUT', '/api/violations', 'violations.edit'],
+  ['GET', '/api/notifications', 'notification.read'],
+  ['POST', '/api/notifications/{id}/retry', 'notification.retry'],
 ]
 const CITIZEN_ROUTES: Array<[string, string]> = [
   ['GET', '/api/citizen/cases/{caseId}'],
   ['POST', '/api/citizen/cases/{caseId}/join'],
   ['POST', '/api/citizen/cases/{caseId}/cancel'],
+  ['GET', '/api/citizen/cases/{caseId}/progress'],
+  ['GET', '/api/citizen/cases/{caseId}/document.pdf'],
+  ['POST', '/api/citizen/cases/{caseId}/claims'],
+  ['POST', '/api/citizen/cases/{caseId}/review'],
 ]
 const PUBLIC_ROUTES: Array<[string, string]> = [
   ['POST', '/api/citizen/reports'],
   ['POST', '/api/auth/login'],
   ['POST', '/api/auth/logout'],
+  ['GET', '/api/verify/{documentId}'],
+  ['POST', '/api/verify/{documentId}/pdf'],
 ]
 
 const fill = (path: string, caseId: string) =>
-  path.replace('{caseId}', caseId).replace(/\{(partyId|dispatchId|officerId)\}/, randomUUID())
+  path.replace('{caseId}', caseId).replace(/\{(partyId|dispatchId|officerId|id|documentId)\}/, randomUUID())
 const body = (method: string) => (method === 'GET' ? undefined : {})
 
 t.test('the matrix covers every route of the API', async (t) => {

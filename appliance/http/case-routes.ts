@@ -40,10 +40,13 @@ const Determination = Type.Object({
   ),
 }, { additionalProperties: false })
 
-export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService; now: () => Date }> = async (
-  app,
-  { db, cases, now },
-) => {
+export const caseRoutes: FastifyPluginAsyncTypebox<{
+  db: Db
+  cases: CaseService
+  now: () => Date
+  /** Serving issues the signed document (documents/document-service.ts). */
+  serve: (caseId: string, o: OfficerActor) => Promise<void>
+}> = async (app, { db, cases, now, serve }) => {
   const officer = (req: { officer: OfficerActor | null }) => req.officer!
 
   /** Seat officers see queued cases and their own; supervisors the whole district. */
@@ -84,7 +87,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ db: Db; cases: CaseService;
     ['reopen', 'case.edit', cases.reopenEvidence],
     ['verify', 'case.verify', cases.verify],
     ['eligibility', 'case.assess', cases.assess],
-    ['serve', 'case.serve', cases.serve],
+    ['serve', 'case.serve', serve],
     ['close', 'case.close', cases.close],
   ]
   for (const [path, permission, act] of STEPS) {

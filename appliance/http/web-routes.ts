@@ -6,7 +6,7 @@ import { page } from '../web/pages.ts'
 
 const WEB = join(import.meta.dirname, '..', 'web')
 
-async function bundle(entry: string): Promise<string> {
+export async function bundle(entry: string): Promise<string> {
   const out = await build({
     entryPoints: [join(WEB, `${entry}.ts`)],
     bundle: true,

@@ -16,6 +16,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     officer: OfficerActor | null
     citizenCaseId: string | null
+    /** Set when the token is a party's own link (sent at service): that party acts. */
+    citizenPartyId: string | null
   }
   interface FastifyInstance {
     requireOfficer: (p: Permission) => (req: FastifyRequest) => Promise<void>
@@ -43,6 +45,7 @@ export function sessionOfficer(db: Db, token: string | undefined, now: Date): s.
 export const authPlugin = fp<{ db: Db; now: () => Date }>(async (app, { db, now }) => {
   app.decorateRequest('officer', null)
   app.decorateRequest('citizenCaseId', null)
+  app.decorateRequest('citizenPartyId', null)
 
   app.decorate('requireOfficer', (permission: Permission) => async (req: FastifyRequest) => {
     const o = sessionOfficer(db, req.cookies[SESSION_COOKIE], now())
@@ -57,10 +60,14 @@ export const authPlugin = fp<{ db: Db; now: () => Date }>(async (app, { db, now 
     const header = req.headers.authorization ?? ''
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : ''
     if (!token) fail('CITIZEN_TOKEN_INVALID')
-    const c = db.select({ id: s.cases.id, expiresAt: s.cases.tokenExpiresAt }).from(s.cases)
-      .where(eq(s.cases.tokenHash, hashToken(token))).get()
+    const hash = hashToken(token)
+    const c = db.select({ id: s.cases.id, expiresAt: s.cases.tokenExpiresAt, partyId: sql<string | null>`null` }).from(s.cases)
+      .where(eq(s.cases.tokenHash, hash)).get()
+      ?? db.select({ id: s.partyLinks.caseId, expiresAt: s.partyLinks.expiresAt, partyId: s.partyLinks.partyId }).from(s.partyLinks)
+        .where(eq(s.partyLinks.tokenHash, hash)).get()
     if (!c || c.expiresAt <= now().toISOString()) fail('CITIZEN_TOKEN_INVALID')
     if (c!.id !== req.params.caseId) fail('FORBIDDEN')
     req.citizenCaseId = c!.id
+    req.citizenPartyId = c!.partyId
   })
 }, { name: 'auth' })

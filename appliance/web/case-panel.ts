@@ -33,7 +33,20 @@ function partyForm(caseId: string, after: () => Promise<void>, say: Say) {
   return h('div', { class: 'party-form' }, name, phone, licence, type, plate, add)
 }
 
-function determinationForm(caseId: string, parties: any[], after: () => Promise<void>, say: Say) {
+/** Picking a situation fills the violation and clause from the supervisor's table; both stay editable. */
+function violationPicker(table: Array<{ id: string; situation: string; violation: string; clause: string }>, violation: HTMLInputElement, clause: HTMLInputElement) {
+  const pick = h('select', { class: 'violation-pick' }, h('option', { value: '' }, '选择违法情形…'), ...table.map((e) => h('option', { value: e.id }, e.situation)))
+  pick.onchange = () => {
+    const e = table.find((x) => x.id === pick.value)
+    if (e) {
+      violation.value = e.violation
+      clause.value = e.clause
+    }
+  }
+  return pick
+}
+
+function determinationForm(caseId: string, parties: any[], violations: any[], after: () => Promise<void>, say: Say) {
   const weather = h('input', { id: 'det-weather', value: '晴' })
   const type = h('input', { id: 'det-type', placeholder: '事故形态，如 追尾碰撞' })
   const points = h('input', { id: 'det-points', placeholder: '碰撞部位' })
@@ -42,7 +55,7 @@ function determinationForm(caseId: string, parties: any[], after: () => Promise<
     const liability = h('select', { 'data-party': p.id }, ...LIABILITIES.map((l) => h('option', { value: l }, `${l}责任`)))
     const violation = h('input', { placeholder: '违法行为' })
     const clause = h('input', { placeholder: '违法条款' })
-    return { p, liability, violation, clause, el: h('div', {}, `${p.label} ${p.name}`, liability, violation, clause) }
+    return { p, liability, violation, clause, el: h('div', {}, `${p.label} ${p.name}`, liability, violationPicker(violations, violation, clause), violation, clause) }
   })
   const submit = step('det-submit', '作出认定', () => api('POST', `/api/cases/${caseId}/determination`, {
     weather: weather.value, accidentType: type.value, impactPoints: points.value, facts: facts.value,
@@ -65,8 +78,12 @@ export async function renderCasePanel(panel: HTMLElement, caseId: string, say: S
   if (['evidence_collected', 'verified'].includes(c.state)) actions.push(step('verify', '核验证件', post('verify'), again, say))
   if (['in_call', 'evidence_collected', 'verified'].includes(c.state)) actions.push(step('assess', '判定快处条件', post('eligibility'), again, say))
   if (c.state === 'ineligible') actions.push(step('dispatch', '派警到现场', post('dispatch'), again, say))
-  if (c.state === 'eligible') actions.push(determinationForm(caseId, c.parties, again, say))
+  if (c.state === 'eligible') {
+    const table = await api('GET', '/api/violations').then((t) => t.entries, () => [])
+    actions.push(determinationForm(caseId, c.parties, table, again, say))
+  }
   if (c.state === 'determined') actions.push(step('serve', '送达认定书', post('serve'), again, say))
+  if (['served', 'closed'].includes(c.state)) actions.push(h('a', { id: 'document-pdf', href: `/api/cases/${caseId}/document.pdf`, target: '_blank' }, '查看电子认定书（PDF）'))
   const reasons = c.eligibility && !c.eligibility.eligible ? c.eligibility.reasons : []
   show(panel,
     h('h2', {}, `案件 ${c.caseNo}`),

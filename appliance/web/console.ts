@@ -48,13 +48,33 @@ async function queueLoop() {
       return null
     })
     if (!q) return
-    if (!currentCase) renderQueue(q)
+    const failed = await failedSms()
+    if (!currentCase) renderQueue(q, failed)
     if (q.waiting.length > 0) ring()
     await new Promise((r) => setTimeout(r, 2000))
   }
 }
 
-function renderQueue(q: { waiting: any[]; mine: any[] }) {
+/** SMS the outbox gave up on: supervisors see them (and retry them); others are refused once and not asked again. */
+let mayReadOutbox = true
+async function failedSms(): Promise<any[]> {
+  if (!mayReadOutbox) return []
+  return api('GET', '/api/notifications?status=failed').catch(() => {
+    mayReadOutbox = false
+    return []
+  })
+}
+
+function failedSmsList(failed: any[]) {
+  if (failed.length === 0) return []
+  return [h('h2', { class: 'warn' }, `短信发送失败（${failed.length}）`), h('ul', { id: 'failed-sms' }, ...failed.map((n) => {
+    const b = h('button', {}, '重发')
+    b.onclick = () => void api('POST', `/api/notifications/${n.id}/retry`).then(() => b.remove(), (e: Error) => say(e.message))
+    return h('li', {}, `${n.caseNo} · ${n.phone} · ${n.lastError ?? ''} `, b)
+  }))]
+}
+
+function renderQueue(q: { waiting: any[]; mine: any[] }, failed: any[]) {
   const row = (c: any, label: string) => {
     const b = h('button', { class: 'accept', 'data-case': c.id }, label)
     b.onclick = () => void openCall(c.id, c.state === 'queued')
@@ -66,6 +86,7 @@ function renderQueue(q: { waiting: any[]; mine: any[] }) {
     h('ul', { id: 'queue' }, ...q.waiting.map((c) => row(c, '接听'))),
     h('h2', {}, '我处理中的案件'),
     h('ul', { id: 'mine' }, ...q.mine.map((c) => row(c, c.callStatus === 'waiting' ? '重新接入' : '打开'))),
+    ...failedSmsList(failed),
   )
   say(q.waiting.length ? '有群众在等待接听' : '暂无排队')
 }
