@@ -26,6 +26,7 @@ import { progressRoutes } from './http/progress-routes.ts'
 import { progressWebRoutes } from './http/progress-web-routes.ts'
 import { violationRoutes } from './http/violation-routes.ts'
 import { mediaRoutes } from './http/media-routes.ts'
+import { ocrRoutes } from './http/ocr-routes.ts'
 import { officerRoutes } from './http/officer-routes.ts'
 import { webRoutes } from './http/web-routes.ts'
 import { recordCall, recoverRecordings } from './media/record-call.ts'
@@ -33,10 +34,12 @@ import type { CallRecorder } from './media/recorder.ts'
 import { createRoomRegistry } from './media/rooms.ts'
 import type { WorkerPool } from './media/worker-pool.ts'
 import { MAX_FRAME_BYTES } from './media/signalling.ts'
+import { createPlateOcrService } from './ocr/plate-ocr-service.ts'
 import { authPlugin } from './plugins/auth.ts'
 import { smsSenderPass } from './notifications/sender.ts'
 import { createSmsGateway } from './notifications/sms-gateway.ts'
 import { startRetryLoop } from './outbox/retry-loop.ts'
+import type { PlateReader } from '../models/plate-reader.ts'
 import type { RegistryClient } from './registry/client.ts'
 import { helmetOptions } from './tls/security-headers.ts'
 
@@ -46,6 +49,8 @@ export interface AppDeps {
   registry: RegistryClient
   /** The calls' SFU workers; without them the box serves the case API only (as in the case-core tests). */
   media?: WorkerPool
+  /** Reads plates off evidence stills (models/); without it stills are stored unread. Closed with the app. */
+  plates?: PlateReader
   now?: () => Date
   logger?: FastifyServerOptions['logger']
   /** Serve HTTPS/WSS with this certificate chain and key (PEM); plain HTTP without. */
@@ -61,7 +66,7 @@ const FASTIFY_CODES: Record<string, keyof typeof ERRORS> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
 }
 
-export async function buildApp({ config, db, registry, media, now = () => new Date(), logger = false, https }: AppDeps) {
+export async function buildApp({ config, db, registry, media, plates, now = () => new Date(), logger = false, https }: AppDeps) {
   const app = Fastify({
     logger,
     ...(https ? { https: { ...https, minVersion: 'TLSv1.2' as const } } : {}),
@@ -149,6 +154,13 @@ export async function buildApp({ config, db, registry, media, now = () => new Da
   await app.register(dispatchRoutes, { db, cases })
   await app.register(auditRoutes, { db })
   await app.register(officerRoutes, { db, now })
+  const plateOcr = plates ? createPlateOcrService({ db, cases, reader: plates, dataDir: config.dataDir, now, log: app.log }) : undefined
+  if (plateOcr) {
+    app.addHook('onClose', () => plateOcr.close())
+    await app.register(ocrRoutes, { cases, plateOcr, dataDir: config.dataDir })
+    const resumed = plateOcr.resumePending()
+    if (resumed > 0) app.log.warn({ resumed }, 'plate readings resumed from an unclean stop')
+  }
   if (media) {
     const recorders = new Set<CallRecorder>()
     const rooms = createRoomRegistry(media, config.media, (room) => {
@@ -165,7 +177,7 @@ export async function buildApp({ config, db, registry, media, now = () => new Da
     const recovered = await recoverRecordings(config.dataDir, cases)
     if (recovered > 0) app.log.warn({ recovered }, 'recordings recovered from an unclean stop')
     await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } })
-    await app.register(mediaRoutes, { db, cases, rooms, dataDir: config.dataDir, heartbeatMs: config.media.heartbeatMs, now })
+    await app.register(mediaRoutes, { db, cases, rooms, dataDir: config.dataDir, heartbeatMs: config.media.heartbeatMs, now, ...(plateOcr ? { plateOcr } : {}) })
     await app.register(webRoutes)
   }
 

@@ -49,6 +49,8 @@ export const ERRORS = {
   REVIEW_WINDOW_CLOSED: { status: 422, message: '已超过复核申请期限，不予受理' },
   REVIEW_ALREADY_FILED: { status: 409, message: '本起事故已提出复核申请' },
   NOTIFICATION_NOT_FOUND: { status: 404, message: '短信记录不存在' },
+  EVIDENCE_NOT_FOUND: { status: 404, message: '证据不存在' },
+  OCR_PENDING: { status: 409, message: '车牌识别尚未完成，请稍候' },
   RATE_LIMITED: { status: 429, message: '请求过于频繁，请稍后再试' },
   INTERNAL: { status: 500, message: '系统内部错误' },
 } as const satisfies Record<string, { status: number; message: string }>

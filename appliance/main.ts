@@ -11,6 +11,7 @@ import { startDemoRegistry } from './registry/demo-registry.ts'
 import { chinaToday } from './registry/verification.ts'
 import { startHttpRedirect } from './tls/http-redirect.ts'
 import { loadServerTls } from './tls/server-tls.ts'
+import { createPlateReader } from '../models/plate-reader.ts'
 
 async function registryUrl(config: Config, closers: Array<() => Promise<void>>): Promise<string> {
   if (config.registry.url) return config.registry.url
@@ -32,8 +33,13 @@ async function main() {
   pool.on('died', (i, reason) => console.error(`mediasoup worker ${i} died ${reason}: its calls will resume on a new worker`))
   pool.on('restarted', (i) => console.error(`mediasoup worker ${i} restarted`))
   closers.push(async () => pool.close())
+  // OCR workers start with the box, beside the listening socket: a model problem is logged, never fatal.
+  const plates = config.ocr.enabled
+    ? createPlateReader({ ...(config.ocr.workers > 0 ? { workers: config.ocr.workers } : {}), homePrefix: config.ocr.homePlatePrefix })
+    : undefined
+  plates?.warmUp().catch((err: unknown) => console.error(`plate OCR unavailable: ${(err as Error).message}`))
   const tls = await loadServerTls(config)
-  const app = await buildApp({ config, db, registry, media: pool, logger: { level: process.env.LOG_LEVEL ?? 'info' }, ...(tls ? { https: tls.https } : {}) })
+  const app = await buildApp({ config, db, registry, media: pool, plates, logger: { level: process.env.LOG_LEVEL ?? 'info' }, ...(tls ? { https: tls.https } : {}) })
   await app.listen({ host: config.http.host, port: config.http.port })
 
   const address = app.server.address()

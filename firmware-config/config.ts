@@ -88,6 +88,14 @@ export const ConfigSchema = Strict({
     maxDelayMs: Type.Integer({ minimum: 10, maximum: 86_400_000 }),
     pollMs: Type.Integer({ minimum: 10, maximum: 60_000 }),
   }),
+  // On-box OCR of evidence stills (models/): worker threads start with the box when enabled.
+  ocr: Strict({
+    enabled: Type.Boolean(),
+    // 0: min(2, cores).
+    workers: Type.Integer({ minimum: 0, maximum: 16 }),
+    // The district's own plates (Chengdu: 川A) rank first among uncertain readings.
+    homePlatePrefix: Type.String({ pattern: '^[\\u4e00-\\u9fff][A-Z]?$' }),
+  }),
   demo: Type.Boolean(),
 })
 export type Config = Static<typeof ConfigSchema>
@@ -117,6 +125,7 @@ export const DEFAULT_CONFIG: Config = {
   sms: { url: '', timeoutMs: 5000 },
   insurers: { PICC: '', CPIC: '', PINGAN: '', timeoutMs: 5000 },
   outbox: { maxAttempts: 8, baseDelayMs: 2000, maxDelayMs: 10 * 60_000, pollMs: 1000 },
+  ocr: { enabled: true, workers: 0, homePlatePrefix: '川A' },
   demo: true,
 }
 
@@ -164,6 +173,7 @@ function envOverrides(env: NodeJS.ProcessEnv): Json {
   if (env.KUAICHU_HOST) o.http = { ...(o.http as Json), host: env.KUAICHU_HOST }
   if (env.KUAICHU_TLS) o.tls = { enabled: env.KUAICHU_TLS !== 'off' }
   if (env.KUAICHU_REGISTRY_URL) o.registry = { url: env.KUAICHU_REGISTRY_URL }
+  if (env.KUAICHU_OCR) o.ocr = { enabled: env.KUAICHU_OCR !== 'off' }
   if (env.KUAICHU_RATE_LIMIT_PER_MINUTE) {
     const n = Number(env.KUAICHU_RATE_LIMIT_PER_MINUTE)
     o.rateLimits = { reportsPerMinute: n, loginsPerMinute: n }

@@ -1,4 +1,4 @@
-// Quick latency/memory measurement of the OCR engine (not the issue's bench:ocr, which is still to do).
+// Quick latency/memory measurement of the OCR engine while working on it (`npm run bench:ocr` is the recorded benchmark).
 // Usage: npx tsx models/measure.ts [runs]
 import { OcrEngine } from './engine.ts'
 import { renderPlateCrop, renderPlateFrame } from './render-plates.ts'

@@ -1,6 +1,8 @@
 // Bytes → text lines: decode, detect, crop, recognise, merge. Pure of onnxruntime: inference is
 // injected, so engine.ts runs this inside its worker threads with the real sessions.
+import type { PlateColour } from '../appliance/rules/plates.ts'
 import { decodeImage, type DecodeOptions } from './image.ts'
+import { colourShares, plateColour } from './plate-colour.ts'
 import { PLATE_DETECTION, postprocessDetection, prepareDetection, type DetectionOptions, type Quad } from './detect.ts'
 import { ctcDecode, mergeLines, normaliseReading, recognitionWidth, toRecognitionTensor, wholeImageQuad, type TextLine } from './recognise.ts'
 
@@ -14,15 +16,22 @@ export type Infer = (model: 'detection' | 'recognition', input: Tensor) => Promi
 export interface ReadOptions extends DecodeOptions {
   /** 'frame': detect text boxes first; 'crop': the whole image is one line (a plate crop). */
   mode?: 'frame' | 'crop'
+  /** 'crop' mode only: read this region (source pixels) as one line instead of the whole image. */
+  region?: Quad
   detection?: Partial<DetectionOptions>
   /** Lines recognised together in one batch (sorted by width). */
   batchSize?: number
 }
 
+/** A line with the dominant background colour around it (a plate's colour when the line is a plate). */
+export interface ReadLine extends TextLine {
+  colour?: PlateColour
+}
+
 export interface ReadResult {
   width: number
   height: number
-  lines: TextLine[]
+  lines: ReadLine[]
   timings: { decodeMs: number; detectMs: number; recogniseMs: number }
 }
 
@@ -32,7 +41,7 @@ export async function readLines(bytes: Uint8Array, infer: Infer, dictionary: rea
   const t1 = performance.now()
   let quads: Quad[]
   if (options.mode === 'crop') {
-    quads = [wholeImageQuad(img)]
+    quads = [options.region ?? wholeImageQuad(img)]
   } else {
     const det = { ...PLATE_DETECTION, ...options.detection }
     const input = await prepareDetection(img, det)
@@ -58,7 +67,10 @@ export async function readLines(bytes: Uint8Array, infer: Infer, dictionary: rea
   return {
     width: img.width,
     height: img.height,
-    lines: mergeLines(lines.filter((l) => l !== undefined && l.text !== '')),
+    lines: mergeLines(lines.filter((l) => l !== undefined && l.text !== '')).map((l) => {
+      const colour = plateColour(colourShares(img, l.quad))
+      return colour ? { ...l, colour } : l
+    }),
     timings: { decodeMs: t1 - t0, detectMs: t2 - t1, recogniseMs: t3 - t2 },
   }
 }

@@ -1,14 +1,15 @@
 // Image bytes → plate readings: OCR lines from the engine, then plate logic (normalise, the usual
-// I/1 and O/0 confusions, validation with appliance/rules/plates.ts). An invalid reading is still
-// offered, raw, so the officer can correct it.
-import { normalisePlate, parsePlate, type PlateColour, type PlateErrorCode, type PlateKind } from '../appliance/rules/plates.ts'
+// I/1 and O/0 confusions, double-row plates, validation with appliance/rules/plates.ts, colour,
+// ranked candidates). An invalid reading is still offered, raw, so the officer can correct it.
+import { normalisePlate, parsePlate, PROVINCES, type PlateColour, type PlateErrorCode, type PlateKind } from '../appliance/rules/plates.ts'
 import type { Quad } from './detect.ts'
 import type { OcrEngine } from './engine.ts'
-import type { ReadOptions } from './pipeline.ts'
-import type { CharReading, TextLine } from './recognise.ts'
+import { rankCandidates, type PlateCandidate } from './plate-candidates.ts'
+import type { ReadLine, ReadOptions } from './pipeline.ts'
+import type { CharReading } from './recognise.ts'
 
 export interface PlateReading {
-  /** The normalised plate when valid; otherwise the normalised raw reading. */
+  /** The best valid plate when there is one; otherwise the normalised raw reading. */
   text: string
   /** What the recogniser produced, before plate normalisation and corrections. */
   raw: string
@@ -19,10 +20,15 @@ export interface PlateReading {
   minCharConfidence: number
   box: Quad
   kind?: PlateKind
-  colours?: PlateColour[]
+  /** Measured background colour when it is clear; else the kind's only colour, if it has one. */
+  colour?: PlateColour
   error?: PlateErrorCode
-  /** Characters changed by the I→1 / O→0 fix-up. */
+  /** The text differs from the raw reading beyond normalisation (I→1 / O→0, another candidate). */
   corrected: boolean
+  /** Two detected lines read as one plate (motorcycles, trucks, trailers). */
+  doubleRow: boolean
+  /** Valid alternatives, best first (the first is `text` when valid). */
+  candidates: PlateCandidate[]
   chars: CharReading[]
 }
 
@@ -39,35 +45,160 @@ export function looksLikePlate(text: string): boolean {
   return chars.length >= 6 && chars.length <= 9 && chars.filter((c) => /[A-Z0-9]/.test(c)).length >= 4
 }
 
-export function interpretLine(line: TextLine): PlateReading {
-  const normalised = normalisePlate(line.text)
-  const fixed = fixConfusions(normalised)
-  const parsed = parsePlate(fixed)
-  const minCharConfidence = line.chars.reduce((m, c) => Math.min(m, c.p), line.chars.length === 0 ? 0 : 1)
-  const base = { raw: line.text, confidence: line.confidence, minCharConfidence, box: line.quad, chars: line.chars }
-  if (parsed.ok) {
-    return { ...base, text: parsed.plate, valid: true, kind: parsed.kind, colours: parsed.colours, corrected: fixed !== normalised }
-  }
-  return { ...base, text: normalised, valid: false, error: parsed.code, corrected: false }
+export interface InterpretOptions {
+  /** The district's own plate prefix (e.g. '川A'), favoured among uncertain readings. */
+  homePrefix?: string
 }
 
-export interface ReadPlatesOptions extends Omit<ReadOptions, 'mode'> {
+export function interpretLine(line: ReadLine & { doubleRow?: boolean }, options: InterpretOptions = {}): PlateReading {
+  const normalised = normalisePlate(line.text)
+  // Per-character data aligned with the normalised text (normalisation only drops separators).
+  const chars = line.chars.filter((c) => normalisePlate(c.char) !== '').map((c) => ({ ...c, char: normalisePlate(c.char) }))
+  const candidates = rankCandidates(chars, { ...options, ...(line.colour ? { colour: line.colour } : {}) })
+  const fixed = fixConfusions(normalised)
+  const best = candidates[0]?.plate ?? fixed
+  const parsed = parsePlate(best)
+  const minCharConfidence = chars.reduce((m, c) => Math.min(m, c.p), chars.length === 0 ? 0 : 1)
+  const base = {
+    raw: line.text,
+    confidence: line.confidence,
+    minCharConfidence,
+    box: line.quad,
+    chars,
+    candidates,
+    doubleRow: line.doubleRow ?? false,
+  }
+  if (parsed.ok) {
+    const colour = line.colour && parsed.colours.includes(line.colour) ? line.colour : parsed.colours.length === 1 ? parsed.colours[0] : line.colour
+    return { ...base, text: parsed.plate, valid: true, kind: parsed.kind, ...(colour ? { colour } : {}), corrected: parsed.plate !== normalised }
+  }
+  return { ...base, text: normalised, valid: false, error: parsed.code, ...(line.colour ? { colour: line.colour } : {}), corrected: false }
+}
+
+function bounds(q: Quad): { x0: number; x1: number; y0: number; y1: number } {
+  const xs = q.map((p) => p[0])
+  const ys = q.map((p) => p[1])
+  return { x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys) }
+}
+
+/**
+ * A double-row plate's top row: province and issuer letter, with at most one stray character read
+ * off the plate's frame before them ("J川A", "1川A") or in the gap between them ("川IA", "川LA").
+ * Returns the indices of the two characters to keep.
+ */
+export function topRowChars(text: string): [number, number] | undefined {
+  const chars = Array.from(normalisePlate(text))
+  if (chars.length < 2 || chars.length > 4) return undefined
+  const p = chars.findIndex((c) => PROVINCES.includes(c))
+  if (p < 0 || p > 1) return undefined
+  const rest = chars.length - p - 1
+  const letter = /^[A-Z]$/
+  if (rest === 1 && letter.test(chars[p + 1]!)) return [p, p + 1]
+  if (rest === 2 && /^[IL1|]$/.test(chars[p + 1]!) && letter.test(chars[p + 2]!)) return [p, p + 2]
+  return undefined
+}
+
+/**
+ * Double-row plates (rear plates of motorcycles, trucks, trailers): a short top row "川A" above a
+ * longer bottom row "12345" (or "1234挂"). The two are joined into one line when the top row sits
+ * just above the bottom one and within its width.
+ */
+export function joinDoubleRows(lines: readonly ReadLine[]): Array<ReadLine & { doubleRow?: boolean }> {
+  const out: Array<ReadLine & { doubleRow?: boolean }> = []
+  const used = new Set<number>()
+  lines.forEach((top, i) => {
+    const keep = used.has(i) ? undefined : topRowChars(top.text)
+    if (!keep) return
+    const t = bounds(top.quad)
+    const j = lines.findIndex((bottom, k) => {
+      if (k === i || used.has(k)) return false
+      const b = bounds(bottom.quad)
+      const n = Array.from(normalisePlate(bottom.text)).length
+      const cx = (t.x0 + t.x1) / 2
+      return n >= 4 && n <= 6 && cx > b.x0 && cx < b.x1 && t.y1 <= b.y0 + 0.6 * (b.y1 - b.y0) && b.y0 - t.y1 < (b.y1 - b.y0) && t.x1 - t.x0 < b.x1 - b.x0
+    })
+    const bottom = lines[j]
+    if (!bottom) return
+    used.add(i).add(j)
+    const b = bounds(bottom.quad)
+    const topChars = top.chars.filter((c) => normalisePlate(c.char) !== '').filter((_, k) => keep.includes(k))
+    const chars = [...topChars, ...bottom.chars]
+    out.push({
+      text: chars.map((c) => c.char).join(''),
+      chars,
+      confidence: chars.reduce((s, c) => s + c.p, 0) / chars.length,
+      quad: [[Math.min(t.x0, b.x0), t.y0], [Math.max(t.x1, b.x1), t.y0], [Math.max(t.x1, b.x1), b.y1], [Math.min(t.x0, b.x0), b.y1]],
+      parts: top.parts + bottom.parts,
+      doubleRow: true,
+      ...(bottom.colour ? { colour: bottom.colour } : top.colour ? { colour: top.colour } : {}),
+    })
+  })
+  lines.forEach((l, i) => {
+    if (!used.has(i)) out.push(l)
+  })
+  return out
+}
+
+export interface ReadPlatesOptions extends Omit<ReadOptions, 'mode'>, InterpretOptions {
   /** 'frame' detects text first; 'crop' reads the whole image as one plate; 'auto' (default) tries
    * 'frame' and falls back to 'crop' when nothing valid was found in a plate-shaped image. */
   mode?: 'auto' | 'frame' | 'crop'
 }
 
 /** Valid plates first (by confidence), then plate-shaped invalid readings; other text is dropped. */
-export async function readPlates(engine: OcrEngine, bytes: Uint8Array, options: ReadPlatesOptions = {}): Promise<PlateReading[]> {
+export async function readPlates(engine: Pick<OcrEngine, 'readLines'>, bytes: Uint8Array, options: ReadPlatesOptions = {}): Promise<PlateReading[]> {
   const mode = options.mode ?? 'auto'
+  const interpret = (lines: readonly ReadLine[]): PlateReading[] => joinDoubleRows(lines).map((l) => interpretLine(l, options))
   const first = await engine.readLines(bytes, { ...options, mode: mode === 'crop' ? 'crop' : 'frame' })
-  let readings = rank(first.lines.map(interpretLine))
+  let readings = interpret(first.lines)
+  if (mode !== 'crop') readings = await recoverTopRows(engine, bytes, readings, first, options)
+  readings = rank(readings)
   const plateShaped = first.width / first.height >= 1.8 && first.width / first.height <= 6
   if (mode === 'auto' && plateShaped && !readings.some((r) => r.valid)) {
     const crop = await engine.readLines(bytes, { ...options, mode: 'crop' })
-    readings = rank([...crop.lines.map(interpretLine), ...readings])
+    readings = rank([...interpret(crop.lines), ...readings])
   }
   return readings
+}
+
+/** A bottom row alone: 4–6 characters (serial, maybe 挂/学), yellow, no valid plate read from it. */
+function lonelyBottomRow(r: PlateReading): boolean {
+  const n = Array.from(r.text).length
+  return !r.valid && !r.doubleRow && n >= 4 && n <= 6 && r.colour === 'yellow' && !PROVINCES.includes(Array.from(r.text)[0] ?? '')
+}
+
+/**
+ * The small top row of a double-row plate is sometimes not detected at all. For a lone yellow bottom
+ * row, the band above it is read as one line (crop mode on that region) and joined when it holds a
+ * province and a letter.
+ */
+async function recoverTopRows(
+  engine: Pick<OcrEngine, 'readLines'>,
+  bytes: Uint8Array,
+  readings: PlateReading[],
+  image: { width: number; height: number },
+  options: ReadPlatesOptions,
+): Promise<PlateReading[]> {
+  const out: PlateReading[] = []
+  for (const r of readings) {
+    if (!lonelyBottomRow(r)) {
+      out.push(r)
+      continue
+    }
+    const b = bounds(r.box)
+    const h = b.y1 - b.y0
+    const cx = (b.x0 + b.x1) / 2
+    const half = (b.x1 - b.x0) * 0.32
+    const y0 = Math.max(0, b.y0 - 0.85 * h)
+    const region: Quad = [[Math.max(0, cx - half), y0], [Math.min(image.width, cx + half), y0], [Math.min(image.width, cx + half), b.y0 + 0.1 * h], [Math.max(0, cx - half), b.y0 + 0.1 * h]]
+    const top = await engine.readLines(bytes, { ...options, mode: 'crop', region }).catch(() => undefined)
+    const topLine = top?.lines[0]
+    const bottomLine: ReadLine = { text: r.raw, chars: r.chars, confidence: r.confidence, quad: r.box, parts: 1, ...(r.colour ? { colour: r.colour } : {}) }
+    const joined = topLine ? joinDoubleRows([{ ...topLine, quad: region }, bottomLine]).find((l) => l.doubleRow) : undefined
+    const reading = joined ? interpretLine(joined, options) : undefined
+    out.push(reading?.valid ? reading : r)
+  }
+  return out
 }
 
 function rank(readings: PlateReading[]): PlateReading[] {

@@ -25,12 +25,18 @@ export function recognitionWidth(q: Quad): number {
   return Math.min(REC_MAX_WIDTH, Math.max(1, Math.ceil((REC_HEIGHT * w) / h)))
 }
 
-export function wholeImageQuad(img: RgbImage): Quad {
+/**
+ * The whole image as one line, less a thin rim: a plate crop's frame line and the margin around it
+ * read as an extra "I" or swallow the province character (川 is three vertical strokes, like a frame).
+ */
+export function wholeImageQuad(img: RgbImage, insetX = 0.025, insetY = 0.06): Quad {
+  const dx = img.width * insetX
+  const dy = img.height * insetY
   return [
-    [0, 0],
-    [img.width, 0],
-    [img.width, img.height],
-    [0, img.height],
+    [dx, dy],
+    [img.width - dx, dy],
+    [img.width - dx, img.height - dy],
+    [dx, img.height - dy],
   ]
 }
 

@@ -124,6 +124,31 @@ export const evidence = sqliteTable('evidence', {
   lng: real('lng'),
 })
 
+/**
+ * What OCR read on an evidence still (one row per still), and what the officer confirmed: the machine
+ * reading is never overwritten, so the pair is labelled data for later.
+ */
+export const plateReadings = sqliteTable('plate_readings', {
+  evidenceId: text('evidence_id').primaryKey().references(() => evidence.id),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  status: text('status', { enum: ['pending', 'read', 'failed'] }).notNull(),
+  /** OcrError code when failed (IMAGE_TRUNCATED, IMAGE_BLANK, …). */
+  errorCode: text('error_code'),
+  /** The best plate the machine proposes (null: nothing plate-like found). */
+  machinePlate: text('machine_plate'),
+  machineConfidence: real('machine_confidence'),
+  machineColour: text('machine_colour'),
+  /** Every plate reading with colour, confidence, box and ranked candidates (JSON). */
+  readings: text('readings', { mode: 'json' }),
+  readAt: text('read_at'),
+  confirmedPlate: text('confirmed_plate'),
+  /** True when the officer's plate differs from the machine's proposal. */
+  corrected: integer('corrected', { mode: 'boolean' }),
+  confirmedBy: text('confirmed_by').references(() => officers.id),
+  confirmedAt: text('confirmed_at'),
+  createdAt: text('created_at').notNull(),
+}, (t) => [index('plate_readings_case').on(t.caseId)])
+
 export const eligibilityResults = sqliteTable('eligibility_results', {
   id: text('id').primaryKey(),
   caseId: text('case_id').notNull().references(() => cases.id),
@@ -265,3 +290,4 @@ export type AuditRow = typeof auditLog.$inferSelect
 export type DocumentRow = typeof determinationDocuments.$inferSelect
 export type NotificationRow = typeof notifications.$inferSelect
 export type ClaimRow = typeof claims.$inferSelect
+export type PlateReadingRow = typeof plateReadings.$inferSelect

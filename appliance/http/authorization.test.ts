@@ -26,6 +26,8 @@ const OFFICER_ROUTES: Array<[method: string, path: string, permission: Permissio
   ['POST', '/api/cases/{caseId}/determination', 'case.determine'],
   ['POST', '/api/cases/{caseId}/serve', 'case.serve'],
   ['POST', '/api/cases/{caseId}/close', 'case.close'],
+  ['GET', '/api/cases/{caseId}/plate-readings', 'case.read'],
+  ['POST', '/api/cases/{caseId}/evidence/{evidenceId}/plate', 'case.edit'],
   ['GET', '/api/dispatches', 'dispatch.read'],
   ['PATCH', '/api/dispatches/{dispatchId}', 'dispatch.update'],
   ['GET', '/api/audit/verify', 'audit.read'],
@@ -56,11 +58,11 @@ const PUBLIC_ROUTES: Array<[string, string]> = [
 ]
 
 const fill = (path: string, caseId: string) =>
-  path.replace('{caseId}', caseId).replace(/\{(partyId|dispatchId|officerId|id|documentId)\}/, randomUUID())
+  path.replace('{caseId}', caseId).replace(/\{(partyId|dispatchId|officerId|id|documentId|evidenceId)\}/, randomUUID())
 const body = (method: string) => (method === 'GET' ? undefined : {})
 
 t.test('the matrix covers every route of the API', async (t) => {
-  const box = await startTestBox()
+  const box = await startTestBox({}, { ocr: true })
   t.teardown(box.close)
   const doc = (await new Caller(box.url).get('/api/openapi.json')).body
   const documented = Object.entries(doc.paths as Record<string, object>)
@@ -70,7 +72,7 @@ t.test('the matrix covers every route of the API', async (t) => {
 })
 
 t.test('each role against each officer route', async (t) => {
-  const box = await startTestBox()
+  const box = await startTestBox({}, { ocr: true })
   t.teardown(box.close)
   const { caseId } = await citizenReport(box)
   const anonymous = new Caller(box.url)
@@ -97,7 +99,7 @@ t.test('each role against each officer route', async (t) => {
 })
 
 t.test('a citizen token opens only its own case', async (t) => {
-  const box = await startTestBox()
+  const box = await startTestBox({}, { ocr: true })
   t.teardown(box.close)
   const mine = await citizenReport(box)
   const other = await citizenReport(box, { phone: '13900139000' })

@@ -11,6 +11,7 @@ import * as s from '../db/schema.ts'
 import { fail } from '../errors.ts'
 import { imageExtension, storeEvidenceBytes } from '../evidence/file-store.ts'
 import type { RoomRegistry } from '../media/rooms.ts'
+import type { PlateOcrService } from '../ocr/plate-ocr-service.ts'
 import { handleSignalling, type CallAccess } from '../media/signalling.ts'
 import { SESSION_COOKIE, sessionOfficer } from '../plugins/auth.ts'
 import { CaseParams } from './schemas.ts'
@@ -33,7 +34,9 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{
   dataDir: string
   heartbeatMs: number
   now: () => Date
-}> = async (app, { db, cases, rooms, dataDir, heartbeatMs, now }) => {
+  /** Reads the plates of each stored still in the background. */
+  plateOcr?: PlateOcrService
+}> = async (app, { db, cases, rooms, dataDir, heartbeatMs, now, plateOcr }) => {
   const stillRequests = new Map<string, string>() // requestId → caseId
 
   function access(officer: OfficerActor | null): CallAccess {
@@ -98,6 +101,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{
       ...capturePosition(req.query.lat, req.query.lng),
     })
     if (requestId) stillRequests.delete(requestId)
+    plateOcr?.schedule(caseId, evidenceId, stored.filePath)
     const room = await rooms.get(caseId)
     room?.peers.get('officer')?.notify('evidenceAdded', { evidenceId, kind: 'still', sha256: stored.sha256, requestId })
     reply.code(201)

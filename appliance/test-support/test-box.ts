@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG, validateConfig, type Config } from '../../firmware-conf
 import { buildApp } from '../app.ts'
 import { openDb } from '../db/open.ts'
 import { createWorkerPool, type WorkerPool } from '../media/worker-pool.ts'
+import { createPlateReader } from '../../models/plate-reader.ts'
 import { seedDemoOfficers, type DemoAccount } from '../demo/seed-officers.ts'
 import { createRegistryClient } from '../registry/client.ts'
 import { DEMO_RECORDS, startDemoRegistry, type DemoRecord } from '../registry/demo-registry.ts'
@@ -40,6 +41,8 @@ export interface TestBoxOptions {
   tls?: boolean
   /** Start the box's clock at the real time instead of TEST_NOW (a browser expires cookies by its own clock). */
   realTime?: boolean
+  /** Read plates off stills (one OCR worker thread); off unless a test needs it. */
+  ocr?: boolean
 }
 
 export async function startTestBox(overrides: Partial<Config> = {}, options: TestBoxOptions = {}): Promise<TestBox> {
@@ -64,6 +67,7 @@ export async function startTestBox(overrides: Partial<Config> = {}, options: Tes
     db,
     registry: createRegistryClient({ baseUrl: registry.url, timeoutMs: 500 }),
     media,
+    ...(options.ocr ? { plates: createPlateReader({ workers: 1, homePrefix: config.ocr.homePlatePrefix }) } : {}),
     now: () => clock.now,
   })
   const url = await app.listen({ host: '127.0.0.1', port: 0 })

@@ -1,5 +1,6 @@
 // The case beside the video: parties, checks, eligibility with its reasons, dispatch or determination.
 import { api, h, show } from './dom.ts'
+import { stillWithPlate } from './plate-review.ts'
 
 const CHECK_TEXT: Record<string, string> = {
   valid: '有效', invalid: '无效', expired: '已过期', not_found: '查无记录', unverified: '无法核验',
@@ -84,6 +85,11 @@ export async function renderCasePanel(panel: HTMLElement, caseId: string, say: S
   }
   if (c.state === 'determined') actions.push(step('serve', '送达认定书', post('serve'), again, say))
   if (['served', 'closed'].includes(c.state)) actions.push(h('a', { id: 'document-pdf', href: `/api/cases/${caseId}/document.pdf`, target: '_blank' }, '查看电子认定书（PDF）'))
+  // Plate readings exist when the box runs OCR; a box without it shows the stills alone.
+  const ocr = await api('GET', `/api/cases/${caseId}/plate-readings`).catch(() => ({ readings: [] }))
+  const readingOf = (id: string) => ocr.readings.find((r: any) => r.evidenceId === id)
+  // OCR runs beside the upload: look again shortly while a still is still being read.
+  if (ocr.readings.some((r: any) => r.status === 'pending')) setTimeout(() => void again().catch(() => undefined), 1500)
   const reasons = c.eligibility && !c.eligibility.eligible ? c.eligibility.reasons : []
   show(panel,
     h('h2', {}, `案件 ${c.caseNo}`),
@@ -95,8 +101,9 @@ export async function renderCasePanel(panel: HTMLElement, caseId: string, say: S
       + ` 行驶证：${CHECK_TEXT[p.vehicle?.registrationStatus] ?? '未核验'} 交强险：${CHECK_TEXT[p.vehicle?.insuranceStatus] ?? '未核验'}`))),
     ...(reasons.length ? [h('h3', {}, '不符合快处条件'), h('ul', { id: 'reasons' }, ...reasons.map((r: any) => h('li', {}, `${r.party ?? ''} ${r.text}`)))] : []),
     h('h3', {}, '证据'),
-    h('ul', { id: 'evidence' }, ...c.evidence.map((e: any) => h('li', { 'data-sha256': e.sha256 },
-      `${e.kind === 'still' ? '照片' : '录像'} ${e.capturedAt.slice(11, 19)} SHA-256 ${e.sha256.slice(0, 12)}…`))),
+    h('ul', { id: 'evidence' }, ...c.evidence.map((e: any) => e.kind === 'still'
+      ? stillWithPlate(caseId, e, readingOf(e.id), again, say)
+      : h('li', { 'data-sha256': e.sha256 }, `录像 ${e.capturedAt.slice(11, 19)} SHA-256 ${e.sha256.slice(0, 12)}…`))),
     ...actions,
   )
 }

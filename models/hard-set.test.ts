@@ -1,0 +1,37 @@
+// The generated hard set: deterministic, valid plates of every kind, and a floor on what the engine
+// reads of a small slice of it (the full set and the 97% target are bench:ocr's job).
+import { createHash } from 'node:crypto'
+import t from 'tap'
+import { parsePlate } from '../appliance/rules/plates.ts'
+import { OcrEngine } from './engine.ts'
+import { editDistance, generateHardSet, HARD_SET_KINDS } from './hard-set.ts'
+import { readPlates } from './read-plates.ts'
+
+const set = await generateHardSet(2)
+
+t.test('seeded, every kind, valid truths', async (t) => {
+  t.equal(set.length, 2 * HARD_SET_KINDS.length)
+  const again = await generateHardSet(1)
+  const hash = (b: Buffer) => createHash('sha256').update(b).digest('hex')
+  t.same(again.map((s) => hash(s.image)), set.slice(0, HARD_SET_KINDS.length).map((s) => hash(s.image)), 'same seed, same images')
+  t.same(new Set(set.map((s) => s.label)).size, HARD_SET_KINDS.length)
+  for (const kind of ['ordinary', 'trailer', 'learner', 'police', 'hongkong', 'macau', 'consular', 'new-energy-small', 'new-energy-large']) {
+    t.ok(set.some((s) => s.kind === kind), `has ${kind}`)
+  }
+  t.ok(set.every((s) => parsePlate(s.truth).ok))
+  t.ok(set.some((s) => s.doubleRow) && set.some((s) => s.degradation.glare > 0))
+  t.equal(editDistance('川A12345', '川A1234'), 1)
+  t.equal(editDistance('川A12345', '沪A12346'), 2)
+})
+
+t.test('the engine reads most of a hard slice', async (t) => {
+  const engine = await OcrEngine.create({ workers: 2 })
+  t.teardown(() => engine.close())
+  const reads = await Promise.all(set.map((s) => readPlates(engine, s.image, { homePrefix: '川A' }).then((r) => r[0]?.text ?? '')))
+  const exact = reads.filter((r, i) => r === set[i]!.truth).length
+  const chars = set.reduce((n, s) => n + Array.from(s.truth).length, 0)
+  const wrong = reads.reduce((n, r, i) => n + editDistance(r, set[i]!.truth), 0)
+  const misses = reads.map((r, i) => `${set[i]!.truth}→${r || '∅'}`).filter((_, i) => reads[i] !== set[i]!.truth)
+  t.ok(exact / set.length >= 0.85, `exact ${exact}/${set.length}; misses: ${misses.join(' ')}`)
+  t.ok(1 - wrong / chars >= 0.96, `characters ${(100 * (1 - wrong / chars)).toFixed(1)}%`)
+})
