@@ -40,6 +40,14 @@ export const ERRORS = {
   EVIDENCE_NOT_AN_IMAGE: { status: 415, message: '上传的文件不是 JPEG 或 PNG 图片' },
   EVIDENCE_REQUEST_UNKNOWN: { status: 409, message: '取证请求不存在或已完成' },
   RATE_LIMITED: { status: 429, message: '请求过于频繁，请稍后再试' },
+  SYNC_UNKNOWN_BOX: { status: 401, message: '设备未登记' },
+  SYNC_BOX_REVOKED: { status: 403, message: '设备已被吊销' },
+  SYNC_BAD_SIGNATURE: { status: 401, message: '签名校验失败' },
+  SYNC_CLOCK_SKEW: { status: 401, message: '设备时间与平台时间相差过大' },
+  SYNC_BAD_BATCH: { status: 422, message: '同步批次内容不符合要求' },
+  SYNC_EVIDENCE_HASH_MISMATCH: { status: 422, message: '证据文件校验值不符' },
+  SYNC_DOWNSTREAM_NOT_FOUND: { status: 404, message: '下发内容不存在' },
+  PLATFORM_ADMIN_REQUIRED: { status: 401, message: '需要平台管理员凭据' },
   INTERNAL: { status: 500, message: '系统内部错误' },
 } as const satisfies Record<string, { status: number; message: string }>
 

@@ -1,0 +1,34 @@
+// The sync agent process, beside the box (same data directory, its own process):
+//   tsx sync/agent/main.ts            run until SIGINT/SIGTERM
+//   tsx sync/agent/main.ts identity   create the box key if needed and print where its public key is
+// Configuration: the box's own (KUAICHU_CONFIG / KUAICHU_DATA_DIR), plus KUAICHU_PLATFORM_URL
+// (http://127.0.0.1:8090) and KUAICHU_BOX_ID (default: the district id).
+import { join } from 'node:path'
+import { ConfigError, loadConfig } from '../../firmware-config/config.ts'
+import { loadOrCreateNodeIdentity, PUBLIC_KEY_FILE } from '../../provisioning/node-identity.ts'
+import { createAgent } from './agent.ts'
+import { openOutboxReader } from './outbox-reader.ts'
+import { createPlatformClient } from './platform-client.ts'
+
+try {
+  const config = loadConfig()
+  const identityDir = join(config.dataDir, 'identity')
+  const identity = loadOrCreateNodeIdentity(identityDir)
+  const boxId = process.env.KUAICHU_BOX_ID ?? config.district.id
+  if (process.argv[2] === 'identity') {
+    console.log(JSON.stringify({ boxId, districtId: config.district.id, keyId: identity.keyId, publicKeyFile: join(identityDir, PUBLIC_KEY_FILE) }))
+  } else {
+    const client = createPlatformClient({ baseUrl: process.env.KUAICHU_PLATFORM_URL ?? 'http://127.0.0.1:8090', boxId, identity })
+    const outbox = openOutboxReader(join(config.dataDir, 'kuaichu.db'))
+    const agent = createAgent({ client, outbox, dataDir: config.dataDir })
+    const stop = new AbortController()
+    process.once('SIGINT', () => stop.abort())
+    process.once('SIGTERM', () => stop.abort())
+    console.log(JSON.stringify({ event: 'started', boxId, keyId: identity.keyId, platform: client.baseUrl }))
+    await agent.run(stop.signal)
+    outbox.close()
+  }
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : err)
+  process.exit(1)
+}
