@@ -10,6 +10,18 @@ import { createAgent } from './agent.ts'
 import { openOutboxReader } from './outbox-reader.ts'
 import { createPlatformClient } from './platform-client.ts'
 
+/** The box creates and migrates its database on start; the agent may start first. */
+async function openWhenReady(file: string) {
+  for (;;) {
+    try {
+      return openOutboxReader(file)
+    } catch (err) {
+      console.log(JSON.stringify({ event: 'waiting_for_box_db', error: (err as Error).message }))
+      await new Promise((r) => setTimeout(r, 1000))
+    }
+  }
+}
+
 try {
   const config = loadConfig()
   const identityDir = join(config.dataDir, 'identity')
@@ -19,7 +31,7 @@ try {
     console.log(JSON.stringify({ boxId, districtId: config.district.id, keyId: identity.keyId, publicKeyFile: join(identityDir, PUBLIC_KEY_FILE) }))
   } else {
     const client = createPlatformClient({ baseUrl: process.env.KUAICHU_PLATFORM_URL ?? 'http://127.0.0.1:8090', boxId, identity })
-    const outbox = openOutboxReader(join(config.dataDir, 'kuaichu.db'))
+    const outbox = await openWhenReady(join(config.dataDir, 'kuaichu.db'))
     const agent = createAgent({ client, outbox, dataDir: config.dataDir })
     const stop = new AbortController()
     process.once('SIGINT', () => stop.abort())

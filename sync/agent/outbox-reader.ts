@@ -11,6 +11,16 @@ export interface OutboxSlice {
 export function openOutboxReader(dbFile: string) {
   const db = new Database(dbFile, { readonly: true, fileMustExist: true })
   db.pragma('busy_timeout = 5000')
+  try {
+    return reader(db)
+  } catch (err) {
+    // Not migrated yet: the caller retries with a fresh connection.
+    db.close()
+    throw err
+  }
+}
+
+function reader(db: Database.Database) {
   const rows = db.prepare(
     'SELECT seq, entity, entity_id AS entityId, op, case_id AS caseId, payload, at FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?',
   )
