@@ -2,7 +2,8 @@
 //   tsx sync/agent/main.ts            run until SIGINT/SIGTERM
 //   tsx sync/agent/main.ts identity   create the box key if needed and print where its public key is
 // Configuration: the box's own (KUAICHU_CONFIG / KUAICHU_DATA_DIR), plus KUAICHU_PLATFORM_URL
-// (http://127.0.0.1:8090) and KUAICHU_BOX_ID (default: the district id).
+// (http://127.0.0.1:8090), KUAICHU_BOX_ID (default: the district id) and KUAICHU_SYNC_BATCH_SIZE
+// (events per batch, at most the protocol's bound).
 import { join } from 'node:path'
 import { ConfigError, loadConfig } from '../../firmware-config/config.ts'
 import { loadOrCreateNodeIdentity, PUBLIC_KEY_FILE } from '../../provisioning/node-identity.ts'
@@ -32,7 +33,8 @@ try {
   } else {
     const client = createPlatformClient({ baseUrl: process.env.KUAICHU_PLATFORM_URL ?? 'http://127.0.0.1:8090', boxId, identity })
     const outbox = await openWhenReady(join(config.dataDir, 'kuaichu.db'))
-    const agent = createAgent({ client, outbox, dataDir: config.dataDir })
+    const batchSize = process.env.KUAICHU_SYNC_BATCH_SIZE ? Number(process.env.KUAICHU_SYNC_BATCH_SIZE) : undefined
+    const agent = createAgent({ client, outbox, dataDir: config.dataDir, batchSize })
     const stop = new AbortController()
     process.once('SIGINT', () => stop.abort())
     process.once('SIGTERM', () => stop.abort())

@@ -2,8 +2,9 @@
 // evidence files on disk), a city platform child process and a sync agent child process.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_CONFIG, validateConfig } from '../../firmware-config/config.ts'
 import { createCaseService } from '../../appliance/cases/case-service.ts'
@@ -141,5 +142,33 @@ export async function waitDrained(platformUrl: string, boxId: string, head: numb
     if (s && s.ackedSeq >= head && s.evidenceMissing === 0) return s
     if (Date.now() > until) throw new Error(`not drained: ${JSON.stringify(s)} (head ${head})`)
     await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+/** A box's data and a registered platform process on a fixed port (it can be killed and restarted there). */
+export async function startSyncRig(t: { teardown(fn: () => unknown): void }) {
+  const dir = mkdtempSync(join(tmpdir(), 'kuaichu-sync-kill-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const box = boxData(join(dir, 'box'))
+  t.teardown(box.close)
+  const port = await freePort()
+  const platformDir = join(dir, 'platform')
+  let platform = await startPlatform(platformDir, port)
+  t.teardown(() => platform.kill())
+  await admin(platform.url, 'POST', '/api/platform/v1/boxes', { boxId: 'jinjiang', districtId: 'jinjiang', publicKeyPem: box.publicKeyPem })
+  return {
+    dir,
+    box,
+    port,
+    platformDir,
+    platformUrl: platform.url,
+    async restartPlatform() {
+      await platform.kill('SIGKILL')
+      platform = await startPlatform(platformDir, port)
+    },
+    killPlatform: () => platform.kill('SIGKILL'),
+    async startPlatformAgain() {
+      platform = await startPlatform(platformDir, port)
+    },
   }
 }
