@@ -5,7 +5,7 @@ import { Type, type Static } from '@sinclair/typebox'
 
 export const PROTOCOL_VERSION = 1
 /** Upper bounds the platform enforces; the agent sends at most this many events per batch. */
-export const MAX_BATCH_EVENTS = 500
+export const MAX_BATCH_EVENTS = 2000
 export const MAX_BATCH_BYTES = 8 * 1024 * 1024
 /** A signed request whose time is further than this from the platform's clock is refused. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000
@@ -36,7 +36,8 @@ export const SyncEvent = Type.Object(
     entityId: Type.String({ minLength: 1, maxLength: 128 }),
     op: Type.Union([Type.Literal('upsert'), Type.Literal('delete')]),
     caseId: Type.Union([Type.String({ maxLength: 128 }), Type.Null()]),
-    payload: Type.Record(Type.String(), Type.Unknown()),
+    /** The row as a JSON object, in the text the box's outbox holds (kept as text: no re-encoding on either side). */
+    payload: Type.String({ maxLength: 256 * 1024 }),
     /** The box's clock when the change committed. */
     at: Type.String({ maxLength: 40 }),
   },

@@ -3,7 +3,7 @@
 // Any failure backs off with jitter and starts again from what the platform has acknowledged, so a
 // killed agent loses nothing: all its state lives in the box's outbox and on the platform.
 import { join } from 'node:path'
-import { canonicalJson, MAX_BATCH_EVENTS, PATHS, PROTOCOL_VERSION, type BatchReply, type MissingEvidence } from '../protocol.ts'
+import { canonicalJson, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, PATHS, PROTOCOL_VERSION, type BatchReply, type MissingEvidence } from '../protocol.ts'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts'
 import { pullDownstream } from './downstream.ts'
 import { uploadEvidence } from './evidence-upload.ts'
@@ -30,7 +30,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 export function createAgent(o: AgentOptions) {
   const { client, outbox, dataDir } = o
-  const batchSize = Math.min(o.batchSize ?? MAX_BATCH_EVENTS, MAX_BATCH_EVENTS)
+  const batchSize = Math.min(o.batchSize ?? 1000, MAX_BATCH_EVENTS)
   const log = o.log ?? ((e) => console.log(JSON.stringify(e)))
   const now = o.now ?? (() => new Date())
   let acked: number | undefined
@@ -39,15 +39,22 @@ export function createAgent(o: AgentOptions) {
   /** Sends batches until the outbox is drained; returns how many events went. */
   async function pushEvents(): Promise<number> {
     let sent = 0
-    acked ??= (await client.request<{ ackedSeq: number }>('GET', PATHS.ack)).body.ackedSeq
+    let cursor = acked ?? (await client.request<{ ackedSeq: number }>('GET', PATHS.ack)).body.ackedSeq
+    acked = cursor
     for (;;) {
-      const slice = outbox.read(acked, batchSize)
+      const slice = outbox.read(cursor, batchSize)
       if (slice.events.length === 0) return sent
-      const body = canonicalJson({ v: PROTOCOL_VERSION, boxId: client.boxId, events: slice.events, headSeq: slice.headSeq, boxTime: now().toISOString() })
+      const encode = () => canonicalJson({ v: PROTOCOL_VERSION, boxId: client.boxId, events: slice.events, headSeq: slice.headSeq, boxTime: now().toISOString() })
+      let body = encode()
+      // Bounded in bytes as well as in events: halve until the platform will take it.
+      while (Buffer.byteLength(body) > MAX_BATCH_BYTES && slice.events.length > 1) {
+        slice.events.length = Math.ceil(slice.events.length / 2)
+        body = encode()
+      }
       const reply = (await client.request<BatchReply>('POST', PATHS.batches, body)).body
       log({ event: 'batch', first: slice.events[0]!.seq, last: slice.events[slice.events.length - 1]!.seq, ...reply })
       // The platform's contiguous ack, not what we sent, decides where the next batch starts.
-      acked = reply.ackedSeq
+      acked = cursor = reply.ackedSeq
       sent += slice.events.length
     }
   }

@@ -16,8 +16,10 @@ export async function uploadEvidence(client: PlatformClient, file: string, sha25
   const url = `${client.baseUrl}${PATHS.uploads}${uploadId(client.boxId, sha256)}`
   let resumedFrom = 0
   let first = true
+  // tus-js-client only takes the path from this stream and opens its own for each slice.
+  const source = createReadStream(file)
   await new Promise<void>((resolve, reject) => {
-    const upload = new tus.Upload(createReadStream(file), {
+    const upload = new tus.Upload(source, {
       endpoint: `${client.baseUrl}${PATHS.uploads}`,
       uploadUrl: url,
       uploadSize: sizeBytes,
@@ -47,6 +49,6 @@ export async function uploadEvidence(client: PlatformClient, file: string, sha25
       onSuccess: () => resolve(),
     })
     upload.start()
-  })
+  }).finally(() => source.destroy())
   return { sha256, sizeBytes, resumedFrom }
 }

@@ -28,11 +28,7 @@ function reader(db: Database.Database) {
   const evidenceFile = db.prepare('SELECT file_path AS filePath, size_bytes AS sizeBytes FROM evidence WHERE sha256 = ? LIMIT 1')
   // One short read transaction: the slice and the head come from the same snapshot.
   const read = db.transaction((afterSeq: number, max: number): OutboxSlice => {
-    const events = (rows.all(afterSeq, max) as Array<Omit<SyncEvent, 'payload'> & { payload: string }>).map((r) => ({
-      ...r,
-      payload: JSON.parse(r.payload) as Record<string, unknown>,
-    }))
-    return { events, headSeq: head.get() as number }
+    return { events: rows.all(afterSeq, max) as SyncEvent[], headSeq: head.get() as number }
   })
   return {
     read,

@@ -40,6 +40,15 @@ function jsonBody(req: FastifyRequest): unknown {
   }
 }
 
+function isJsonObject(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text)
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+  } catch {
+    return false
+  }
+}
+
 export async function buildPlatform({ db, dataDir, adminToken, now = () => new Date(), logger = false }: PlatformDeps) {
   const registry = createBoxRegistry(db, now)
   const ingest = createIngest(db)
@@ -109,6 +118,8 @@ export async function buildPlatform({ db, dataDir, adminToken, now = () => new D
     if (batch.boxId !== sender.boxId) throw new AppError('SYNC_BAD_BATCH', { reason: 'batch names another box' })
     const first = batch.events[0]!.seq
     if (batch.events.some((e, i) => e.seq !== first + i)) throw new AppError('SYNC_BAD_BATCH', { reason: 'sequence numbers not contiguous' })
+    const notObject = batch.events.find((e) => !isJsonObject(e.payload))
+    if (notObject) throw new AppError('SYNC_BAD_BATCH', { reason: 'payload is not a JSON object', seq: notObject.seq })
     return ingest.ingestBatch(sender.boxId, batch, now())
   })
 

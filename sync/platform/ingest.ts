@@ -1,6 +1,6 @@
 // Storing what boxes send: events deduplicated by (box, seq), applied to the latest-state records
 // in sequence order, and the highest contiguous sequence acknowledged. One transaction per batch.
-import type { Batch, BatchReply, MissingEvidence } from '../protocol.ts'
+import type { Batch, BatchReply, MissingEvidence, SyncEvent } from '../protocol.ts'
 import type { PlatformDb } from './db/store.ts'
 
 export type Ingest = ReturnType<typeof createIngest>
@@ -27,17 +27,23 @@ export function createIngest(db: PlatformDb) {
   const ingestBatch = db.transaction((boxId: string, batch: Batch, receivedAt: Date): BatchReply => {
     const at = receivedAt.toISOString()
     let accepted = 0
-    for (const e of batch.events) {
-      accepted += insertEvent.run(boxId, e.seq, e.entity, e.entityId, e.op, e.caseId, JSON.stringify(e.payload), e.at, at).changes
-    }
-    // Apply every event that is now contiguous, in order, exactly once (the cursor moves past it).
     let acked = (syncOf.get(boxId) as number | undefined) ?? 0
-    for (;;) {
-      const next = eventAt.get(boxId, acked + 1) as { entity: string; entityId: string; op: string; caseId: string | null; payload: string } | undefined
-      if (!next) break
-      if (next.op === 'delete') deleteRecord.run(boxId, next.entity, next.entityId)
-      else upsertRecord.run(boxId, next.entity, next.entityId, next.caseId, next.payload, acked + 1)
+    const apply = (e: Pick<SyncEvent, 'entity' | 'entityId' | 'op' | 'caseId' | 'payload'>) => {
+      if (e.op === 'delete') deleteRecord.run(boxId, e.entity, e.entityId)
+      else upsertRecord.run(boxId, e.entity, e.entityId, e.caseId, e.payload, acked + 1)
       acked++
+    }
+    for (const e of batch.events) {
+      const stored = insertEvent.run(boxId, e.seq, e.entity, e.entityId, e.op, e.caseId, e.payload, e.at, at).changes
+      accepted += stored
+      // The usual case: the next event in order, applied as it is stored.
+      if (stored === 1 && e.seq === acked + 1) apply(e)
+    }
+    // Events that arrived earlier beyond a gap the batch just filled: apply them in order too.
+    for (;;) {
+      const next = eventAt.get(boxId, acked + 1) as SyncEvent | undefined
+      if (!next) break
+      apply(next)
     }
     const last = batch.events[batch.events.length - 1]!
     const headSeq = Math.max(batch.headSeq, last.seq)

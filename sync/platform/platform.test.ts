@@ -34,7 +34,7 @@ async function platform(t: { teardown(fn: () => unknown): void }) {
 }
 
 const event = (seq: number, extra: Partial<SyncEvent> = {}): SyncEvent => ({
-  seq, entity: 'cases', entityId: `c${seq}`, op: 'upsert', caseId: `c${seq}`, payload: { id: `c${seq}`, state: 'reported' }, at: new Date().toISOString(), ...extra,
+  seq, entity: 'cases', entityId: `c${seq}`, op: 'upsert', caseId: `c${seq}`, payload: JSON.stringify({ id: `c${seq}`, state: 'reported' }), at: new Date().toISOString(), ...extra,
 })
 const batchBody = (boxId: string, events: SyncEvent[], boxTime = new Date()) =>
   canonicalJson({ v: 1, boxId, events, headSeq: events[events.length - 1]!.seq, boxTime: boxTime.toISOString() })
@@ -56,6 +56,9 @@ t.test('signed batches: accepted, deduplicated, acknowledged up to the first gap
   t.equal(await codeOf(post([event(7), event(9)])), 'SYNC_BAD_BATCH', 'sequence numbers must be contiguous in a batch')
   t.equal(await codeOf(client.request('POST', PATHS.batches, canonicalJson({ v: 1, boxId: 'wuhou', events: [], headSeq: 0, boxTime: 'x' }))), 'SYNC_BAD_BATCH')
   t.equal(await codeOf(client.request('POST', PATHS.batches, batchBody('jinjiang', [event(7)]))), 'SYNC_BAD_BATCH', 'a box sends only its own events')
+  t.equal(await codeOf(post([event(7, { payload: '[1,2]' })])), 'SYNC_BAD_BATCH', 'a payload must be a JSON object')
+  t.equal(await codeOf(post([event(7, { payload: '{"id":' })])), 'SYNC_BAD_BATCH', 'a payload must be valid JSON')
+  t.equal(p.db.prepare("SELECT count(*) FROM events WHERE box_id = 'wuhou'").pluck().get(), 6, 'refused batches store nothing')
 })
 
 t.test('tampered batch, wrong key, unknown and revoked boxes are refused and store nothing', async (t) => {
@@ -67,7 +70,8 @@ t.test('tampered batch, wrong key, unknown and revoked boxes are refused and sto
   // Tampered: signed for one body, another body sent.
   const body = batchBody('qingyang', [event(1)])
   const headers = client.signedHeaders('POST', PATHS.batches, sha256Hex(body))
-  const tampered = body.replace('"reported"', '"closed"')
+  const tampered = body.replace('reported', 'closed')
+  t.not(tampered, body)
   const res = await fetch(p.url + PATHS.batches, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: tampered })
   t.equal(res.status, 401)
   t.equal(((await res.json()) as { code: string }).code, 'SYNC_BAD_SIGNATURE')
@@ -119,7 +123,7 @@ t.test('evidence: a file whose bytes do not match its sha256 is refused; a match
   const client = createPlatformClient({ baseUrl: p.url, boxId: 'chenghua', identity: id })
   const good = Buffer.alloc(50_000, 7)
   const sha = sha256Hex(good)
-  await client.request('POST', PATHS.batches, batchBody('chenghua', [event(1, { entity: 'evidence', entityId: 'e1', payload: { id: 'e1', sha256: sha, size_bytes: good.length } })]))
+  await client.request('POST', PATHS.batches, batchBody('chenghua', [event(1, { entity: 'evidence', entityId: 'e1', payload: JSON.stringify({ id: 'e1', sha256: sha, size_bytes: good.length }) })]))
   t.same((await client.request<{ missing: unknown[] }>('GET', PATHS.missingEvidence)).body.missing, [{ sha256: sha, sizeBytes: good.length }])
 
   const bad = join(p.dir, 'bad.bin')
