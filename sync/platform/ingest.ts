@@ -18,9 +18,9 @@ export function createIngest(db: PlatformDb) {
   const deleteRecord = db.prepare('DELETE FROM records WHERE box_id = ? AND entity = ? AND entity_id = ?')
   const syncOf = db.prepare('SELECT acked_seq AS ackedSeq FROM box_sync WHERE box_id = ?').pluck()
   const updateSync = db.prepare(
-    `INSERT INTO box_sync (box_id, acked_seq, head_seq, last_contact_at, skew_ms, oldest_pending_at) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO box_sync (box_id, acked_seq, head_seq, last_contact_at, skew_ms, behind_since) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (box_id) DO UPDATE SET acked_seq = excluded.acked_seq, head_seq = max(box_sync.head_seq, excluded.head_seq),
-       last_contact_at = excluded.last_contact_at, skew_ms = excluded.skew_ms, oldest_pending_at = excluded.oldest_pending_at`,
+       last_contact_at = excluded.last_contact_at, skew_ms = excluded.skew_ms, behind_since = excluded.behind_since`,
   )
   const touch = db.prepare('UPDATE box_sync SET last_contact_at = ? WHERE box_id = ?')
 
@@ -49,8 +49,9 @@ export function createIngest(db: PlatformDb) {
     const headSeq = Math.max(batch.headSeq, last.seq)
     // The box's clock as the box saw it versus ours: shown per box, never used to order anything.
     const skewMs = Date.parse(batch.boxTime) - receivedAt.getTime()
-    const pending = batch.events.find((e) => e.seq === acked + 1)
-    updateSync.run(boxId, acked, headSeq, at, Number.isFinite(skewMs) ? skewMs : null, acked >= headSeq ? null : pending?.at ?? null)
+    // Behind: the platform is as current as the newest event it applied, on the box's clock.
+    const newestApplied = batch.events.find((e) => e.seq === acked)
+    updateSync.run(boxId, acked, headSeq, at, Number.isFinite(skewMs) ? skewMs : null, acked >= headSeq ? null : newestApplied?.at ?? null)
     return { ackedSeq: acked, accepted, duplicates: batch.events.length - accepted }
   })
 

@@ -157,3 +157,17 @@ t.test('downstream documents are pulled by ETag and applied whole', async (t) =>
   t.same(readApplied(boxDir, 'config')?.body, { serviceHours: { from: '07:00', to: '20:00' } })
   t.equal((await p.admin('PUT', '/api/platform/v1/downstream/nonsense', {})).body.code, 'SYNC_DOWNSTREAM_NOT_FOUND')
 })
+
+t.test('backlog and lag: what the box reported but the platform has not yet received', async (t) => {
+  const p = await platform(t)
+  const id = newIdentity()
+  await p.admin('POST', '/api/platform/v1/boxes', { boxId: 'wenjiang', districtId: 'wenjiang', publicKeyPem: id.publicKeyPem })
+  const client = createPlatformClient({ baseUrl: p.url, boxId: 'wenjiang', identity: id })
+  const tenMinutesAgo = new Date(Date.now() - 600_000).toISOString()
+  const body = canonicalJson({ v: 1, boxId: 'wenjiang', events: [event(1, { at: tenMinutesAgo }), event(2, { at: tenMinutesAgo })], headSeq: 50, boxTime: new Date().toISOString() })
+  await client.request('POST', PATHS.batches, body)
+  const status = (await p.admin('GET', '/api/platform/v1/status')).body.boxes[0]
+  t.equal(status.backlog, 48)
+  t.ok(status.lagSeconds >= 590 && status.lagSeconds < 700, `lag ${status.lagSeconds} s`)
+  t.ok(Date.now() - Date.parse(status.lastContactAt) < 60_000)
+})

@@ -1,6 +1,6 @@
-// Per box: last contact, backlog (events the box has that we have not acknowledged), lag (how old
-// the oldest of them is, on the platform's clock after removing the box's measured skew), clock
-// skew and evidence files still missing.
+// Per box: last contact, backlog (events the box reported that we have not acknowledged), lag (while
+// there is a backlog: the age of the newest event applied, on the platform's clock after removing the
+// box's measured skew), clock skew and evidence files still missing.
 import type { PlatformDb } from './db/store.ts'
 
 export interface BoxStatus {
@@ -21,17 +21,17 @@ export function boxStatuses(db: PlatformDb, now: Date): BoxStatus[] {
   const rows = db.prepare(
     `SELECT b.box_id AS boxId, b.district_id AS districtId, b.revoked_at AS revokedAt,
             s.last_contact_at AS lastContactAt, coalesce(s.acked_seq, 0) AS ackedSeq, coalesce(s.head_seq, 0) AS headSeq,
-            s.skew_ms AS skewMs, s.oldest_pending_at AS oldestPendingAt,
+            s.skew_ms AS skewMs, s.behind_since AS behindSince,
             (SELECT count(*) FROM evidence_files f WHERE f.box_id = b.box_id) AS evidenceStored,
             (SELECT count(DISTINCT json_extract(r.payload, '$.sha256')) FROM records r WHERE r.box_id = b.box_id AND r.entity = 'evidence'
                AND NOT EXISTS (SELECT 1 FROM evidence_files f WHERE f.box_id = r.box_id AND f.sha256 = json_extract(r.payload, '$.sha256'))) AS evidenceMissing
      FROM boxes b LEFT JOIN box_sync s ON s.box_id = b.box_id ORDER BY b.box_id`,
   ).all() as Array<{
     boxId: string; districtId: string; revokedAt: string | null; lastContactAt: string | null; ackedSeq: number; headSeq: number
-    skewMs: number | null; oldestPendingAt: string | null; evidenceStored: number; evidenceMissing: number
+    skewMs: number | null; behindSince: string | null; evidenceStored: number; evidenceMissing: number
   }>
   return rows.map((r) => {
-    const pendingSince = r.oldestPendingAt === null ? null : Date.parse(r.oldestPendingAt) - (r.skewMs ?? 0)
+    const pendingSince = r.behindSince === null ? null : Date.parse(r.behindSince) - (r.skewMs ?? 0)
     return {
       boxId: r.boxId,
       districtId: r.districtId,

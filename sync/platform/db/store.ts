@@ -22,7 +22,8 @@ const MIGRATIONS = [
      head_seq INTEGER NOT NULL DEFAULT 0,
      last_contact_at TEXT,
      skew_ms INTEGER,
-     oldest_pending_at TEXT
+     -- While a backlog remains: the box-clock time of the newest event applied (lag = its age).
+     behind_since TEXT
    );
    -- Every event once: the primary key deduplicates redelivery.
    CREATE TABLE events (
