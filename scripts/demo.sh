@@ -16,12 +16,13 @@ district="$(node -e 'console.log(JSON.parse(process.argv[1]).districtId)' "$iden
 key_file="$(node -e 'console.log(JSON.parse(process.argv[1]).publicKeyFile)' "$identity")"
 npx tsx sync/platform/main.ts register-box "$box_id" "$district" "$key_file"
 
+# node itself (not the npx/tsx wrappers) so that stopping the demo stops all three.
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
-npx tsx sync/platform/main.ts serve & pids+=($!)
-npx tsx appliance/main.ts & pids+=($!)
+node --import tsx sync/platform/main.ts serve & pids+=($!)
+node --import tsx appliance/main.ts & pids+=($!)
 # The agent reads the box's database: start it once the box has created it.
 until [ -f "$KUAICHU_DATA_DIR/kuaichu.db" ]; do sleep 0.5; done
-npx tsx sync/agent/main.ts > "$KUAICHU_DATA_DIR/sync-agent.log" 2>&1 & pids+=($!)
+node --import tsx sync/agent/main.ts > "$KUAICHU_DATA_DIR/sync-agent.log" 2>&1 & pids+=($!)
 echo "sync agent log: $KUAICHU_DATA_DIR/sync-agent.log"
 wait -n "${pids[@]}"
