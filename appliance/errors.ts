@@ -52,6 +52,14 @@ export const ERRORS = {
   EVIDENCE_NOT_FOUND: { status: 404, message: '证据不存在' },
   OCR_PENDING: { status: 409, message: '车牌识别尚未完成，请稍候' },
   RATE_LIMITED: { status: 429, message: '请求过于频繁，请稍后再试' },
+  SYNC_UNKNOWN_BOX: { status: 401, message: '设备未登记' },
+  SYNC_BOX_REVOKED: { status: 403, message: '设备已被吊销' },
+  SYNC_BAD_SIGNATURE: { status: 401, message: '签名校验失败' },
+  SYNC_CLOCK_SKEW: { status: 401, message: '设备时间与平台时间相差过大' },
+  SYNC_BAD_BATCH: { status: 422, message: '同步批次内容不符合要求' },
+  SYNC_EVIDENCE_HASH_MISMATCH: { status: 422, message: '证据文件校验值不符' },
+  SYNC_DOWNSTREAM_NOT_FOUND: { status: 404, message: '下发内容不存在' },
+  PLATFORM_ADMIN_REQUIRED: { status: 401, message: '需要平台管理员凭据' },
   INTERNAL: { status: 500, message: '系统内部错误' },
 } as const satisfies Record<string, { status: number; message: string }>
 

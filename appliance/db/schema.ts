@@ -291,3 +291,19 @@ export type DocumentRow = typeof determinationDocuments.$inferSelect
 export type NotificationRow = typeof notifications.$inferSelect
 export type ClaimRow = typeof claims.$inferSelect
 export type PlateReadingRow = typeof plateReadings.$inferSelect
+
+/**
+ * Transactional outbox for the city platform: one row per changed row of a case table, written by
+ * triggers (appliance/outbox/triggers.ts) in the transaction that made the change. The sync agent
+ * reads it in seq order and never writes the case tables.
+ */
+export const outbox = sqliteTable('outbox', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  entity: text('entity').notNull(),
+  entityId: text('entity_id').notNull(),
+  op: text('op', { enum: ['upsert', 'delete'] }).notNull(),
+  caseId: text('case_id'),
+  payload: text('payload').notNull(),
+  at: text('at').notNull().default(now),
+})
+export type OutboxRow = typeof outbox.$inferSelect

@@ -1,0 +1,54 @@
+// Uploads one evidence file by tus. The upload's URL is fixed by (box, sha256), so after any crash
+// the agent asks the platform for the offset and sends only the rest.
+import { createReadStream } from 'node:fs'
+import * as tus from 'tus-js-client'
+import { PATHS, UNSIGNED_BODY, uploadId } from '../protocol.ts'
+import { PlatformError, type PlatformClient } from './platform-client.ts'
+
+export interface UploadOutcome {
+  sha256: string
+  sizeBytes: number
+  /** Bytes the platform already had when this attempt started. */
+  resumedFrom: number
+}
+
+export async function uploadEvidence(client: PlatformClient, file: string, sha256: string, sizeBytes: number): Promise<UploadOutcome> {
+  const url = `${client.baseUrl}${PATHS.uploads}${uploadId(client.boxId, sha256)}`
+  let resumedFrom = 0
+  let first = true
+  // tus-js-client only takes the path from this stream and opens its own for each slice.
+  const source = createReadStream(file)
+  await new Promise<void>((resolve, reject) => {
+    const upload = new tus.Upload(source, {
+      endpoint: `${client.baseUrl}${PATHS.uploads}`,
+      uploadUrl: url,
+      uploadSize: sizeBytes,
+      metadata: { sha256 },
+      // Failures go back to the agent's own backoff loop.
+      retryDelays: [],
+      removeFingerprintOnSuccess: true,
+      storeFingerprintForResuming: false,
+      onBeforeRequest(req) {
+        const u = new URL(req.getURL())
+        for (const [k, v] of Object.entries(client.signedHeaders(req.getMethod(), u.pathname + u.search, UNSIGNED_BODY))) req.setHeader(k, v)
+      },
+      onAfterResponse(req, res) {
+        if (first && req.getMethod() === 'HEAD' && res.getStatus() < 300) resumedFrom = Number(res.getHeader('Upload-Offset') ?? 0)
+        if (req.getMethod() === 'HEAD') first = false
+      },
+      onError(err) {
+        const res = (err as tus.DetailedError).originalResponse
+        if (res) {
+          let code = 'HTTP_ERROR'
+          try {
+            code = (JSON.parse(res.getBody()) as { code?: string }).code ?? code
+          } catch { /* not our JSON */ }
+          reject(new PlatformError(res.getStatus(), code))
+        } else reject(err)
+      },
+      onSuccess: () => resolve(),
+    })
+    upload.start()
+  }).finally(() => source.destroy())
+  return { sha256, sizeBytes, resumedFrom }
+}

@@ -1,0 +1,91 @@
+// Evidence files by resumable upload (tus). An upload is named <box>.<sha256>, so a box that died
+// mid-upload finds it again and resumes from the platform's offset. On the last byte the platform
+// recomputes the sha256; only a matching file is moved into the store and acknowledged.
+import { createHash } from 'node:crypto'
+import { createReadStream, mkdirSync, renameSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { FileStore } from '@tus/file-store'
+import { Server, type ServerOptions } from '@tus/server'
+import { AppError, ERRORS, type ErrorCode } from '../../appliance/errors.ts'
+import { fsyncPath } from '../../appliance/durable-write.ts'
+import { PATHS, SHA256_HEX, UNSIGNED_BODY, uploadId } from '../protocol.ts'
+import { authenticateBox } from './box-auth.ts'
+import type { BoxRegistry } from './box-registry.ts'
+import type { Ingest } from './ingest.ts'
+
+type TusRequest = Parameters<NonNullable<ServerOptions['onIncomingRequest']>>[0]
+
+/** tus hooks refuse by throwing { status_code, body }; the body is our usual error JSON. */
+function tusError(code: ErrorCode, details?: unknown) {
+  return { status_code: ERRORS[code].status, body: JSON.stringify({ code, message: ERRORS[code].message, details }) }
+}
+
+export function evidenceFilePath(dataDir: string, boxId: string, sha256: string) {
+  return join(dataDir, 'evidence', boxId, sha256)
+}
+
+export function createEvidenceUploads(opts: { dataDir: string; registry: BoxRegistry; ingest: Ingest; now: () => Date }) {
+  const { dataDir, registry, ingest, now } = opts
+  const uploadDir = join(dataDir, 'uploads')
+  mkdirSync(uploadDir, { recursive: true })
+
+  function boxOf(req: TusRequest) {
+    const url = new URL(req.url)
+    try {
+      return authenticateBox(registry, {
+        method: req.method,
+        pathWithQuery: url.pathname + url.search,
+        header: (name) => req.headers.get(name) ?? undefined,
+        bodySha256: UNSIGNED_BODY,
+      }, now())
+    } catch (err) {
+      throw err instanceof AppError ? tusError(err.code, err.details) : err
+    }
+  }
+
+  return new Server({
+    path: PATHS.uploads.replace(/\/$/, ''),
+    datastore: new FileStore({ directory: uploadDir }),
+    relativeLocation: true,
+    async onIncomingRequest(req, id) {
+      const box = boxOf(req)
+      // A box reaches its own uploads only.
+      if (id && !id.startsWith(`${box.boxId}.`)) throw tusError('NOT_FOUND')
+    },
+    namingFunction(req, metadata) {
+      const box = boxOf(req)
+      const sha256 = metadata?.sha256 ?? ''
+      if (!SHA256_HEX.test(sha256)) throw tusError('VALIDATION_FAILED', { field: 'sha256' })
+      return uploadId(box.boxId, sha256)
+    },
+    async onUploadCreate(req, upload) {
+      const box = boxOf(req)
+      const sha256 = upload.metadata?.sha256 ?? ''
+      // Only files the box's synced evidence records announce, at the size they announce.
+      const expected = ingest.expectedEvidenceSize(box.boxId, sha256)
+      if (expected === undefined || expected !== upload.size) throw tusError('VALIDATION_FAILED', { sha256, expectedSize: expected ?? null })
+      return {}
+    },
+    async onUploadFinish(req, upload) {
+      const box = boxOf(req)
+      const sha256 = upload.id.slice(box.boxId.length + 1)
+      const partial = join(uploadDir, upload.id)
+      const hash = createHash('sha256')
+      for await (const chunk of createReadStream(partial)) hash.update(chunk as Buffer)
+      if (hash.digest('hex') !== sha256) {
+        // Start over: the bytes are not the file the box announced.
+        rmSync(partial, { force: true })
+        rmSync(`${partial}.json`, { force: true })
+        throw tusError('SYNC_EVIDENCE_HASH_MISMATCH', { sha256 })
+      }
+      const final = evidenceFilePath(dataDir, box.boxId, sha256)
+      mkdirSync(join(dataDir, 'evidence', box.boxId), { recursive: true })
+      fsyncPath(partial, 'r+')
+      renameSync(partial, final)
+      fsyncPath(join(dataDir, 'evidence', box.boxId))
+      rmSync(`${partial}.json`, { force: true })
+      ingest.recordEvidenceFile(box.boxId, sha256, upload.size ?? 0, now())
+      return {}
+    },
+  })
+}

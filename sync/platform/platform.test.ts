@@ -1,0 +1,173 @@
+// The platform's refusals and bookkeeping over real HTTP: signatures, identities, clock skew,
+// dedupe, contiguous ack, evidence verification, downstream by ETag.
+import { generateKeyPairSync } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { identityFromPrivateKey } from '../../provisioning/node-identity.ts'
+import { pullDownstream, readApplied } from '../agent/downstream.ts'
+import { uploadEvidence } from '../agent/evidence-upload.ts'
+import { createPlatformClient, PlatformError } from '../agent/platform-client.ts'
+import { canonicalJson, PATHS, sha256Hex, type SyncEvent } from '../protocol.ts'
+import { buildPlatform } from './app.ts'
+import { openPlatformDb } from './db/store.ts'
+
+const ADMIN = 'admin-token-for-tests'
+const newIdentity = () => identityFromPrivateKey(generateKeyPairSync('ed25519').privateKey)
+
+async function platform(t: { teardown(fn: () => unknown): void }) {
+  const dir = mkdtempSync(join(tmpdir(), 'kuaichu-platform-'))
+  const db = openPlatformDb(join(dir, 'platform.db'))
+  const app = await buildPlatform({ db, dataDir: dir, adminToken: ADMIN })
+  const url = await app.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(async () => {
+    await app.close()
+    db.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(url + path, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+    return { status: res.status, body: (await res.json()) as any }
+  }
+  return { url, dir, db, admin }
+}
+
+const event = (seq: number, extra: Partial<SyncEvent> = {}): SyncEvent => ({
+  seq, entity: 'cases', entityId: `c${seq}`, op: 'upsert', caseId: `c${seq}`, payload: JSON.stringify({ id: `c${seq}`, state: 'reported' }), at: new Date().toISOString(), ...extra,
+})
+const batchBody = (boxId: string, events: SyncEvent[], boxTime = new Date()) =>
+  canonicalJson({ v: 1, boxId, events, headSeq: events[events.length - 1]!.seq, boxTime: boxTime.toISOString() })
+
+const codeOf = async (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof PlatformError ? e.code : String(e)))
+
+t.test('signed batches: accepted, deduplicated, acknowledged up to the first gap', async (t) => {
+  const p = await platform(t)
+  const id = newIdentity()
+  t.equal((await p.admin('POST', '/api/platform/v1/boxes', { boxId: 'wuhou', districtId: 'wuhou', publicKeyPem: id.publicKeyPem })).status, 201)
+  const client = createPlatformClient({ baseUrl: p.url, boxId: 'wuhou', identity: id })
+  const post = (events: SyncEvent[]) => client.request<{ ackedSeq: number; accepted: number; duplicates: number }>('POST', PATHS.batches, batchBody('wuhou', events)).then((r) => r.body)
+
+  t.same(await post([event(1), event(2)]), { ackedSeq: 2, accepted: 2, duplicates: 0 })
+  t.same(await post([event(1), event(2)]), { ackedSeq: 2, accepted: 0, duplicates: 2 }, 'a redelivered batch is stored once')
+  t.same(await post([event(5), event(6)]), { ackedSeq: 2, accepted: 2, duplicates: 0 }, 'a gap holds the ack back')
+  t.same(await post([event(3), event(4)]), { ackedSeq: 6, accepted: 2, duplicates: 0 }, 'filling the gap acknowledges everything contiguous')
+  t.equal(p.db.prepare("SELECT count(*) FROM records WHERE box_id = 'wuhou'").pluck().get(), 6)
+  t.equal(await codeOf(post([event(7), event(9)])), 'SYNC_BAD_BATCH', 'sequence numbers must be contiguous in a batch')
+  t.equal(await codeOf(client.request('POST', PATHS.batches, canonicalJson({ v: 1, boxId: 'wuhou', events: [], headSeq: 0, boxTime: 'x' }))), 'SYNC_BAD_BATCH')
+  t.equal(await codeOf(client.request('POST', PATHS.batches, batchBody('jinjiang', [event(7)]))), 'SYNC_BAD_BATCH', 'a box sends only its own events')
+  t.equal(await codeOf(post([event(7, { payload: '[1,2]' })])), 'SYNC_BAD_BATCH', 'a payload must be a JSON object')
+  t.equal(await codeOf(post([event(7, { payload: '{"id":' })])), 'SYNC_BAD_BATCH', 'a payload must be valid JSON')
+  t.equal(p.db.prepare("SELECT count(*) FROM events WHERE box_id = 'wuhou'").pluck().get(), 6, 'refused batches store nothing')
+})
+
+t.test('tampered batch, wrong key, unknown and revoked boxes are refused and store nothing', async (t) => {
+  const p = await platform(t)
+  const id = newIdentity()
+  await p.admin('POST', '/api/platform/v1/boxes', { boxId: 'qingyang', districtId: 'qingyang', publicKeyPem: id.publicKeyPem })
+  const client = createPlatformClient({ baseUrl: p.url, boxId: 'qingyang', identity: id })
+
+  // Tampered: signed for one body, another body sent.
+  const body = batchBody('qingyang', [event(1)])
+  const headers = client.signedHeaders('POST', PATHS.batches, sha256Hex(body))
+  const tampered = body.replace('reported', 'closed')
+  t.not(tampered, body)
+  const res = await fetch(p.url + PATHS.batches, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: tampered })
+  t.equal(res.status, 401)
+  t.equal(((await res.json()) as { code: string }).code, 'SYNC_BAD_SIGNATURE')
+
+  const impostor = createPlatformClient({ baseUrl: p.url, boxId: 'qingyang', identity: newIdentity() })
+  t.equal(await codeOf(impostor.request('POST', PATHS.batches, body)), 'SYNC_BAD_SIGNATURE', 'wrong key')
+  const stranger = createPlatformClient({ baseUrl: p.url, boxId: 'nobody', identity: newIdentity() })
+  t.equal(await codeOf(stranger.request('POST', PATHS.batches, batchBody('nobody', [event(1)]))), 'SYNC_UNKNOWN_BOX')
+  const unsigned = await fetch(p.url + PATHS.ack)
+  t.equal(((await unsigned.json()) as { code: string }).code, 'SYNC_BAD_SIGNATURE', 'no signature at all')
+  t.equal(p.db.prepare('SELECT count(*) FROM events').pluck().get(), 0, 'nothing stored')
+
+  t.equal((await p.admin('POST', '/api/platform/v1/boxes/qingyang/revoke')).status, 200)
+  t.equal(await codeOf(client.request('POST', PATHS.batches, body)), 'SYNC_BOX_REVOKED')
+  t.equal(await codeOf(client.request('GET', PATHS.ack)), 'SYNC_BOX_REVOKED')
+  t.equal((await p.admin('POST', '/api/platform/v1/boxes', { boxId: 'x', districtId: 'x', publicKeyPem: 'not a key' })).body.code, 'VALIDATION_FAILED')
+  t.equal((await fetch(p.url + '/api/platform/v1/status')).status, 401, 'the status API needs the admin token')
+})
+
+t.test('a box clock two hours fast: requests authenticate after one correction, the skew is shown, lag is not inflated', async (t) => {
+  const p = await platform(t)
+  const id = newIdentity()
+  await p.admin('POST', '/api/platform/v1/boxes', { boxId: 'jinniu', districtId: 'jinniu', publicKeyPem: id.publicKeyPem })
+  const boxNow = () => new Date(Date.now() + 2 * 3600_000)
+  const client = createPlatformClient({ baseUrl: p.url, boxId: 'jinniu', identity: id, now: boxNow })
+
+  // A replayed request signed two hours ahead is outside the window.
+  const headers = client.signedHeaders('GET', PATHS.ack, sha256Hex(''))
+  const stale = await fetch(p.url + PATHS.ack, { headers })
+  t.equal(((await stale.json()) as { code: string }).code, 'SYNC_CLOCK_SKEW')
+
+  const events = [event(1, { at: boxNow().toISOString() }), event(2, { at: boxNow().toISOString() })]
+  const reply = await client.request<{ ackedSeq: number }>('POST', PATHS.batches, batchBody('jinniu', events, boxNow()))
+  t.equal(reply.body.ackedSeq, 2)
+  t.ok(Math.abs(client.offset.ms + 7200_000) < 5000, 'the agent measured the offset')
+  const status = (await p.admin('GET', '/api/platform/v1/status')).body.boxes.find((b: { boxId: string }) => b.boxId === 'jinniu')
+  t.ok(Math.abs(status.skewSeconds - 7200) < 10, `skew shown: ${status.skewSeconds} s`)
+  t.equal(status.lagSeconds, 0)
+  const page = await fetch(p.url + '/status', { headers: { authorization: `Basic ${Buffer.from(`x:${ADMIN}`).toString('base64')}` } })
+  const html = await page.text()
+  t.match(html, '区县设备同步状态')
+  t.match(html, '快 2 小时', 'the page flags the fast clock')
+})
+
+t.test('evidence: a file whose bytes do not match its sha256 is refused; a matching one is stored', async (t) => {
+  const p = await platform(t)
+  const id = newIdentity()
+  await p.admin('POST', '/api/platform/v1/boxes', { boxId: 'chenghua', districtId: 'chenghua', publicKeyPem: id.publicKeyPem })
+  const client = createPlatformClient({ baseUrl: p.url, boxId: 'chenghua', identity: id })
+  const good = Buffer.alloc(50_000, 7)
+  const sha = sha256Hex(good)
+  await client.request('POST', PATHS.batches, batchBody('chenghua', [event(1, { entity: 'evidence', entityId: 'e1', payload: JSON.stringify({ id: 'e1', sha256: sha, size_bytes: good.length }) })]))
+  t.same((await client.request<{ missing: unknown[] }>('GET', PATHS.missingEvidence)).body.missing, [{ sha256: sha, sizeBytes: good.length }])
+
+  const bad = join(p.dir, 'bad.bin')
+  writeFileSync(bad, Buffer.alloc(50_000, 8))
+  t.equal(await codeOf(uploadEvidence(client, bad, sha, good.length)), 'SYNC_EVIDENCE_HASH_MISMATCH')
+  const unannounced = sha256Hex('other')
+  t.equal(await codeOf(uploadEvidence(client, bad, unannounced, 50_000)), 'VALIDATION_FAILED', 'only announced files are accepted')
+
+  const file = join(p.dir, 'good.bin')
+  writeFileSync(file, good)
+  const r = await uploadEvidence(client, file, sha, good.length)
+  t.equal(r.resumedFrom, 0, 'the refused bytes were discarded: a fresh upload')
+  t.same((await client.request<{ missing: unknown[] }>('GET', PATHS.missingEvidence)).body.missing, [])
+})
+
+t.test('downstream documents are pulled by ETag and applied whole', async (t) => {
+  const p = await platform(t)
+  const id = newIdentity()
+  await p.admin('POST', '/api/platform/v1/boxes', { boxId: 'pidu', districtId: 'pidu', publicKeyPem: id.publicKeyPem })
+  const client = createPlatformClient({ baseUrl: p.url, boxId: 'pidu', identity: id })
+  const boxDir = join(p.dir, 'box')
+  t.same(await pullDownstream(client, boxDir), [], 'nothing published yet')
+  t.same((await p.admin('PUT', '/api/platform/v1/downstream/config', { serviceHours: { from: '07:00', to: '19:00' } })).body, { name: 'config', version: 1 })
+  const first = await pullDownstream(client, boxDir)
+  t.equal(first.length, 1)
+  t.same(readApplied(boxDir, 'config')?.body, { serviceHours: { from: '07:00', to: '19:00' } })
+  t.same(await pullDownstream(client, boxDir), [], 'unchanged: 304')
+  await p.admin('PUT', '/api/platform/v1/downstream/config', { serviceHours: { from: '07:00', to: '20:00' } })
+  const second = await pullDownstream(client, boxDir)
+  t.equal(second[0]?.version, 2)
+  t.same(readApplied(boxDir, 'config')?.body, { serviceHours: { from: '07:00', to: '20:00' } })
+  t.equal((await p.admin('PUT', '/api/platform/v1/downstream/nonsense', {})).body.code, 'SYNC_DOWNSTREAM_NOT_FOUND')
+})
+
+t.test('backlog and lag: what the box reported but the platform has not yet received', async (t) => {
+  const p = await platform(t)
+  const id = newIdentity()
+  await p.admin('POST', '/api/platform/v1/boxes', { boxId: 'wenjiang', districtId: 'wenjiang', publicKeyPem: id.publicKeyPem })
+  const client = createPlatformClient({ baseUrl: p.url, boxId: 'wenjiang', identity: id })
+  const tenMinutesAgo = new Date(Date.now() - 600_000).toISOString()
+  const body = canonicalJson({ v: 1, boxId: 'wenjiang', events: [event(1, { at: tenMinutesAgo }), event(2, { at: tenMinutesAgo })], headSeq: 50, boxTime: new Date().toISOString() })
+  await client.request('POST', PATHS.batches, body)
+  const status = (await p.admin('GET', '/api/platform/v1/status')).body.boxes[0]
+  t.equal(status.backlog, 48)
+  t.ok(status.lagSeconds >= 590 && status.lagSeconds < 700, `lag ${status.lagSeconds} s`)
+  t.ok(Date.now() - Date.parse(status.lastContactAt) < 60_000)
+})
