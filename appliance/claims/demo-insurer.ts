@@ -1,6 +1,6 @@
 // An embedded demo insurer (and the tests' double): speaks one adapter's protocol from insurer-adapters.ts.
-import type { DemoFailMode } from '../outbox/demo-endpoint.ts'
-import { startDemoEndpoint } from '../outbox/demo-endpoint.ts'
+import type { DemoFailMode } from '../deliveries/demo-endpoint.ts'
+import { startDemoEndpoint } from '../deliveries/demo-endpoint.ts'
 import { INSURER_ADAPTERS } from './insurer-adapters.ts'
 import type { OneTapInsurer } from './insurers.ts'
 

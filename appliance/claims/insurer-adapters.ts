@@ -3,7 +3,7 @@
 // returns the first reference). The demo insurers speak exactly these shapes.
 import { Type, type Static, type TObject } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { postJson, type PostResult } from '../outbox/post-json.ts'
+import { postJson, type PostResult } from '../deliveries/post-json.ts'
 import type { ClaimReport } from './claim-report.ts'
 import type { OneTapInsurer } from './insurers.ts'
 

@@ -1,6 +1,6 @@
 // The pure pieces of the document: canonical JSON, document numbers, the review window, backoff.
 import t from 'tap'
-import { afterFailure, backoffMs } from '../outbox/backoff.ts'
+import { afterFailure, backoffMs } from '../deliveries/backoff.ts'
 import { canonicalJson } from './canonical-json.ts'
 import { chineseDateTime } from './document-content.ts'
 import { documentNumber } from './document-number.ts'

@@ -1,5 +1,5 @@
 // The embedded SMS gateway of the demo box and the tests' double: speaks sms-gateway.ts's protocol.
-import { startDemoEndpoint, type DemoFailMode } from '../outbox/demo-endpoint.ts'
+import { startDemoEndpoint, type DemoFailMode } from '../deliveries/demo-endpoint.ts'
 import type { Static } from '@sinclair/typebox'
 import { SmsRequest } from './sms-gateway.ts'
 

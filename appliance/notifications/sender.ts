@@ -5,7 +5,7 @@ import { and, asc, eq, lte } from 'drizzle-orm'
 import type { Config } from '../../firmware-config/config.ts'
 import type { Db } from '../db/open.ts'
 import { notifications } from '../db/schema.ts'
-import { afterFailure } from '../outbox/backoff.ts'
+import { afterFailure } from '../deliveries/backoff.ts'
 import { redactTokens } from './links.ts'
 import type { SmsGateway } from './sms-gateway.ts'
 

@@ -2,7 +2,7 @@
 // delivers each key once and answers a repeated key with the first delivery's messageId.
 import { Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { postJson, type PostResult } from '../outbox/post-json.ts'
+import { postJson, type PostResult } from '../deliveries/post-json.ts'
 
 export const SmsRequest = Type.Object({
   to: Type.String({ pattern: '^1[3-9][0-9]{9}$' }),

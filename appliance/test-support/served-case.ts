@@ -2,7 +2,7 @@
 // doubles for the outside systems it talks to afterwards (SMS gateway, insurers).
 import { startDemoInsurer } from '../claims/demo-insurer.ts'
 import { startDemoSmsGateway } from '../notifications/demo-sms-gateway.ts'
-import type { DemoFailMode } from '../outbox/demo-endpoint.ts'
+import type { DemoFailMode } from '../deliveries/demo-endpoint.ts'
 import { DEMO_RECORDS, type DemoRecord } from '../registry/demo-registry.ts'
 import { collectedCase, type TestBox } from './test-box.ts'
 
