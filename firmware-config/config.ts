@@ -1,8 +1,11 @@
-// The box's validated configuration: defaults < config file (KUAICHU_CONFIG) < environment overrides.
-// Every key is checked by one TypeBox schema; a bad key fails start-up with its path and the reason.
+// The box's validated configuration, in layers: embedded defaults < district file
+// (KUAICHU_DISTRICT_CONFIG, what the platform rolls out to a district's box) < local overrides
+// (KUAICHU_CONFIG, this machine's addresses and paths) < environment. Every key is checked by one
+// TypeBox schema; a bad key fails start-up with its path, the reason and the layer that set it.
 import { readFileSync } from 'node:fs'
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { DISTRICT_IDS } from './districts/districts.ts'
 
 // Unknown keys are errors: a misspelt key must not be silently ignored.
 const Strict: typeof Type.Object = (props, opts) => Type.Object(props, { additionalProperties: false, ...opts })
@@ -54,6 +57,16 @@ export const ConfigSchema = Strict({
     reportsPerMinute: Type.Integer({ minimum: 1 }),
     loginsPerMinute: Type.Integer({ minimum: 1 }),
   }),
+  // Outside systems; an empty url means the embedded demo double (demo mode only).
+  sms: Strict({ url: Type.String() }),
+  insurers: Strict({ url: Type.String() }),
+  // The city platform: enrolment, heartbeats, configuration rollout, sync.
+  platform: Strict({
+    url: Type.String(),
+    heartbeatSeconds: Type.Integer({ minimum: 5, maximum: 3600 }),
+  }),
+  // Names the rolled-out district file this configuration came from (reported in heartbeats).
+  configVersion: Type.String({ minLength: 1, maxLength: 64 }),
   demo: Type.Boolean(),
 })
 export type Config = Static<typeof ConfigSchema>
@@ -76,6 +89,10 @@ export const DEFAULT_CONFIG: Config = {
   auth: { sessionTtlMinutes: 12 * 60, maxFailedLogins: 5, lockoutMinutes: 15 },
   citizen: { tokenTtlHours: 24 * 7 },
   rateLimits: { reportsPerMinute: 20, loginsPerMinute: 30 },
+  sms: { url: '' },
+  insurers: { url: '' },
+  platform: { url: '', heartbeatSeconds: 15 },
+  configVersion: 'default',
   demo: true,
 }
 
@@ -85,7 +102,7 @@ export class ConfigError extends Error {
   }
 }
 
-type Json = { [k: string]: unknown }
+export type Json = { [k: string]: unknown }
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 function merge(base: Json, over: Json): Json {
@@ -96,13 +113,30 @@ function merge(base: Json, over: Json): Json {
   return out
 }
 
+/** Checks beyond the schema: relations between keys. Returns problems as `path: reason`. */
+function crossChecks(c: Config): string[] {
+  const problems: string[] = []
+  const { rtcMinPort, rtcMaxPort, workers } = c.media
+  if (rtcMaxPort - rtcMinPort + 1 < Math.max(workers, 1) * 2) {
+    problems.push('/media/rtcMaxPort: the RTC port range must hold at least 2 ports per worker')
+  }
+  if (!DISTRICT_IDS.includes(c.district.id)) {
+    problems.push(`/district/id: "${c.district.id}" is not one of the 23 districts (${DISTRICT_IDS.join(', ')})`)
+  }
+  if (c.service.start >= c.service.end) problems.push('/service/end: must be later than /service/start')
+  if (!c.demo) {
+    for (const key of ['sms', 'insurers'] as const) {
+      if (!c[key].url) problems.push(`/${key}/url: required when demo is false`)
+    }
+  }
+  return problems
+}
+
 /** Validates a candidate and names each bad key with its reason. */
 export function validateConfig(candidate: unknown): Config {
   if (Value.Check(ConfigSchema, candidate)) {
-    const { rtcMinPort, rtcMaxPort, workers } = candidate.media
-    if (rtcMaxPort - rtcMinPort + 1 < Math.max(workers, 1) * 2) {
-      throw new ConfigError(['/media/rtcMaxPort: the RTC port range must hold at least 2 ports per worker'])
-    }
+    const problems = crossChecks(candidate)
+    if (problems.length > 0) throw new ConfigError(problems)
     return candidate
   }
   const problems = [...Value.Errors(ConfigSchema, candidate)].map(
@@ -118,6 +152,7 @@ function envOverrides(env: NodeJS.ProcessEnv): Json {
   if (env.KUAICHU_PORT) o.http = { port: Number(env.KUAICHU_PORT) }
   if (env.KUAICHU_HOST) o.http = { ...(o.http as Json), host: env.KUAICHU_HOST }
   if (env.KUAICHU_REGISTRY_URL) o.registry = { url: env.KUAICHU_REGISTRY_URL }
+  if (env.KUAICHU_PLATFORM_URL) o.platform = { url: env.KUAICHU_PLATFORM_URL }
   if (env.KUAICHU_RATE_LIMIT_PER_MINUTE) {
     const n = Number(env.KUAICHU_RATE_LIMIT_PER_MINUTE)
     o.rateLimits = { reportsPerMinute: n, loginsPerMinute: n }
@@ -125,18 +160,65 @@ function envOverrides(env: NodeJS.ProcessEnv): Json {
   return o
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Json = {}): Config {
-  let fromFile: Json = {}
-  if (env.KUAICHU_CONFIG) {
-    const text = readFileSync(env.KUAICHU_CONFIG, 'utf8')
-    try {
-      const parsed: unknown = JSON.parse(text)
-      if (!isObject(parsed)) throw new ConfigError([`${env.KUAICHU_CONFIG}: must hold a JSON object`])
-      fromFile = parsed
-    } catch (e) {
-      if (e instanceof ConfigError) throw e
-      throw new ConfigError([`${env.KUAICHU_CONFIG}: not valid JSON (${(e as Error).message})`])
-    }
+/** Reads one JSON layer; a missing or malformed file is a ConfigError naming the file. */
+export function readLayer(file: string): Json {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    throw new ConfigError([`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`])
   }
-  return validateConfig(merge(merge(merge(DEFAULT_CONFIG, fromFile), envOverrides(env)), overrides))
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (e) {
+    throw new ConfigError([`${file}: not valid JSON (${(e as Error).message})`])
+  }
+  if (!isObject(parsed)) throw new ConfigError([`${file}: must hold a JSON object`])
+  return parsed
+}
+
+export interface Layer {
+  name: string
+  values: Json
+}
+
+function has(values: Json, pointer: string): boolean {
+  let at: unknown = values
+  for (const key of pointer.split('/').filter(Boolean)) {
+    if (!isObject(at) || !(key in at)) return false
+    at = at[key]
+  }
+  return true
+}
+
+/** Merges layers in order (later wins) and validates; each problem names the layer that set the key. */
+export function resolveLayers(layers: Layer[]): Config {
+  try {
+    return validateConfig(layers.reduce<Json>((acc, l) => merge(acc, l.values), {}))
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e
+    throw new ConfigError(
+      e.problems.map((p) => {
+        const pointer = p.slice(0, p.indexOf(':'))
+        const from = [...layers].reverse().find((l) => pointer.length > 1 && has(l.values, pointer))
+        return from ? `${p} (set in ${from.name})` : p
+      }),
+    )
+  }
+}
+
+/** The layers in force for this process: defaults, district file, local overrides, environment. */
+export function configLayers(env: NodeJS.ProcessEnv = process.env, overrides: Json = {}): Layer[] {
+  return [
+    { name: 'defaults', values: DEFAULT_CONFIG as unknown as Json },
+    ...(env.KUAICHU_DISTRICT_CONFIG ? [{ name: `district file ${env.KUAICHU_DISTRICT_CONFIG}`, values: readLayer(env.KUAICHU_DISTRICT_CONFIG) }] : []),
+    ...(env.KUAICHU_CONFIG ? [{ name: `local file ${env.KUAICHU_CONFIG}`, values: readLayer(env.KUAICHU_CONFIG) }] : []),
+    { name: 'environment', values: envOverrides(env) },
+    { name: 'overrides', values: overrides },
+  ]
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Json = {}): Config {
+  return resolveLayers(configLayers(env, overrides))
 }
