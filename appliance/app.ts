@@ -1,5 +1,5 @@
 // Builds the box's HTTP application. Listening is main.ts's job, so tests can inject or listen on port 0.
-import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyServerOptions } from 'fastify'
 import cookie from '@fastify/cookie'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
@@ -9,12 +9,12 @@ import type { Config } from '../firmware-config/config.ts'
 import { createLoginService } from './auth/login.ts'
 import { createCaseService } from './cases/case-service.ts'
 import type { Db } from './db/open.ts'
-import { AppError, ERRORS } from './errors.ts'
 import { auditRoutes } from './http/audit-routes.ts'
 import { authRoutes } from './http/auth-routes.ts'
 import { caseRoutes } from './http/case-routes.ts'
 import { citizenRoutes } from './http/citizen-routes.ts'
 import { dispatchRoutes } from './http/dispatch-routes.ts'
+import { installErrorReplies } from './http/error-replies.ts'
 import { mediaRoutes } from './http/media-routes.ts'
 import { officerRoutes } from './http/officer-routes.ts'
 import { webRoutes } from './http/web-routes.ts'
@@ -35,15 +35,6 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger']
 }
 
-/** Fastify's own errors that map onto our catalogue; anything else unexpected is INTERNAL. */
-const FASTIFY_CODES: Record<string, keyof typeof ERRORS> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'VALIDATION_FAILED',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
-}
-
 export async function buildApp({ config, db, registry, media, now = () => new Date(), logger = false }: AppDeps) {
   const app = Fastify({
     logger,
@@ -55,28 +46,7 @@ export async function buildApp({ config, db, registry, media, now = () => new Da
   // JSON only: any other body type is refused (415) instead of reaching a handler.
   app.removeContentTypeParser('text/plain')
 
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    let code: keyof typeof ERRORS
-    let details: unknown
-    if (err instanceof AppError) {
-      code = err.code
-      details = err.details
-    } else if (err.validation) {
-      code = 'VALIDATION_FAILED'
-      details = err.validation.map((v) => ({ path: v.instancePath, message: v.message }))
-    } else if (err.statusCode === 429) {
-      code = 'RATE_LIMITED'
-    } else if (err instanceof SyntaxError && err.statusCode === 400) {
-      code = 'MALFORMED_JSON'
-    } else {
-      code = FASTIFY_CODES[err.code] ?? 'INTERNAL'
-    }
-    if (code === 'INTERNAL') req.log.error({ err }, 'unhandled error')
-    reply.code(ERRORS[code].status).send({ code, message: ERRORS[code].message, ...(details !== undefined ? { details } : {}) })
-  })
-  app.setNotFoundHandler((_req, reply) => {
-    reply.code(404).send({ code: 'NOT_FOUND', message: ERRORS.NOT_FOUND.message })
-  })
+  installErrorReplies(app)
 
   await app.register(swagger, {
     openapi: {

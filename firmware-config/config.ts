@@ -105,7 +105,8 @@ export class ConfigError extends Error {
 export type Json = { [k: string]: unknown }
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 
-function merge(base: Json, over: Json): Json {
+/** Deep merge of plain objects; `over` wins, arrays and scalars are replaced whole. */
+export function merge(base: Json, over: Json): Json {
   const out: Json = { ...base }
   for (const [k, v] of Object.entries(over)) {
     out[k] = isObject(v) && isObject(base[k]) ? merge(base[k] as Json, v) : v
