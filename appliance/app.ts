@@ -85,6 +85,6 @@ export async function buildApp({ config, db, registry, media, now = () => new Da
   }
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-  app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true, district: config.district.id }))
+  app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true, district: config.district.id, configVersion: config.configVersion }))
   return app
 }
