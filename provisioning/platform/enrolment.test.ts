@@ -24,6 +24,11 @@ t.test('enrolment, revocation and re-enrolment', async (t) => {
   const keyDir = freshDir()
 
   const anonymous = new Client(platform.url)
+  const page = (await anonymous.get('/admin')).body as string
+  t.match(page, /<button>登录<\/button>/, 'the console asks for a login first')
+  t.notMatch(page, /id="boxes"/, 'and shows no fleet without one')
+  t.equal((await anonymous.get('/api/fleet/boxes')).body.code, 'AUTH_REQUIRED')
+  t.equal((await anonymous.post('/api/fleet/admin/login', { username: 'admin', password: 'wrong' })).body.code, 'AUTH_INVALID_CREDENTIALS')
   t.equal((await anonymous.post('/api/fleet/tokens', { districtId: 'wuhou', boxUrl: 'https://wuhou.box.test' })).body.code, 'AUTH_REQUIRED', 'only an admin issues tokens')
   t.equal((await platform.admin.post('/api/fleet/tokens', { districtId: 'gotham', boxUrl: 'https://x.test' })).body.code, 'FLEET_DISTRICT_UNKNOWN')
 
