@@ -11,6 +11,8 @@ import { createCaseService } from './cases/case-service.ts'
 import type { Db } from './db/open.ts'
 import { auditRoutes } from './http/audit-routes.ts'
 import { authRoutes } from './http/auth-routes.ts'
+import { createLiveStreams } from './cameras/live-streams.ts'
+import { cameraRoutes } from './http/camera-routes.ts'
 import { caseRoutes } from './http/case-routes.ts'
 import { citizenRoutes } from './http/citizen-routes.ts'
 import { dispatchRoutes } from './http/dispatch-routes.ts'
@@ -82,6 +84,9 @@ export async function buildApp({ config, db, registry, media, now = () => new Da
     await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } })
     await app.register(mediaRoutes, { db, cases, rooms, dataDir: config.dataDir, now })
     await app.register(webRoutes)
+    const cameraStreams = createLiveStreams()
+    app.addHook('onClose', async () => cameraStreams.closeAll())
+    await app.register(cameraRoutes, { cameras: config.cameras, streams: cameraStreams })
   }
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())

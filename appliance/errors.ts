@@ -51,6 +51,7 @@ export const ERRORS = {
   FLEET_CONFIG_INVALID: { status: 422, message: '配置不符合要求' },
   FLEET_ROLLOUT_IN_PROGRESS: { status: 409, message: '已有配置正在下发，请等待完成' },
   FLEET_NO_BOX_AVAILABLE: { status: 503, message: '视频快处暂时无法接入，请拨打 122 报警' },
+  CAMERA_NOT_FOUND: { status: 404, message: '摄像头不存在' },
   RATE_LIMITED: { status: 429, message: '请求过于频繁，请稍后再试' },
   INTERNAL: { status: 500, message: '系统内部错误' },
 } as const satisfies Record<string, { status: number; message: string }>

@@ -65,6 +65,14 @@ export const ConfigSchema = Strict({
     url: Type.String(),
     heartbeatSeconds: Type.Integer({ minimum: 5, maximum: 3600 }),
   }),
+  // The district's roadside cameras (WGS-84). RTSP URLs may carry credentials: keep them in the local file.
+  cameras: Type.Array(Strict({
+    id: Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z0-9-]+$' }),
+    name: Type.String({ minLength: 1, maxLength: 64 }),
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    lng: Type.Number({ minimum: -180, maximum: 180 }),
+    rtspUrl: Type.String({ pattern: '^rtsps?://' }),
+  }), { maxItems: 1000 }),
   // Names the rolled-out district file this configuration came from (reported in heartbeats).
   configVersion: Type.String({ minLength: 1, maxLength: 64 }),
   demo: Type.Boolean(),
@@ -92,6 +100,7 @@ export const DEFAULT_CONFIG: Config = {
   sms: { url: '' },
   insurers: { url: '' },
   platform: { url: '', heartbeatSeconds: 15 },
+  cameras: [],
   configVersion: 'default',
   demo: true,
 }
