@@ -34,9 +34,10 @@ export class Client {
   post = (path: string, body: unknown = {}) => this.call('POST', path, body)
 }
 
-export async function startTestPlatform() {
+/** `start`: the clock's first reading (default a fixed date; the real time for browser tests). */
+export async function startTestPlatform(start = new Date('2026-11-26T02:00:00.000Z')) {
   const dir = mkdtempSync(join(tmpdir(), 'kuaichu-platform-'))
-  const clock = { now: new Date('2026-11-26T02:00:00.000Z') }
+  const clock = { now: start }
   const now = () => clock.now
   const { app, admins } = await buildPlatformApp({ dbFile: join(dir, 'fleet.db'), now })
   const url = (await app.listen({ host: '127.0.0.1', port: 0 })).replace(/\/$/, '')
