@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
@@ -7,7 +7,12 @@ import { loadOrCreateNodeIdentity, PRIVATE_KEY_FILE } from '../node-identity.ts'
 import { Client, startTestPlatform } from './test-platform.ts'
 
 // A fresh directory each call (freshDir() is one directory per test).
-const freshDir = () => mkdtempSync(join(tmpdir(), 'kuaichu-key-'))
+const dirs: string[] = []
+const freshDir = () => {
+  dirs.push(mkdtempSync(join(tmpdir(), 'kuaichu-key-')))
+  return dirs.at(-1)!
+}
+t.teardown(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 const refusal = async (p: Promise<unknown>) => {
   try {
