@@ -1,6 +1,6 @@
 // Builds the box's HTTP application. Listening is main.ts's job, so tests can inject or listen on port 0.
 import { join } from 'node:path'
-import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyServerOptions } from 'fastify'
 import cookie from '@fastify/cookie'
 import rateLimit from '@fastify/rate-limit'
 import helmet from '@fastify/helmet'
@@ -14,9 +14,10 @@ import { createCaseService } from './cases/case-service.ts'
 import { createClaimService } from './claims/claim-service.ts'
 import { createDocumentService } from './documents/document-service.ts'
 import type { Db } from './db/open.ts'
-import { AppError, ERRORS } from './errors.ts'
 import { auditRoutes } from './http/audit-routes.ts'
 import { authRoutes } from './http/auth-routes.ts'
+import { createLiveStreams } from './cameras/live-streams.ts'
+import { cameraRoutes } from './http/camera-routes.ts'
 import { caseRoutes } from './http/case-routes.ts'
 import { citizenRoutes } from './http/citizen-routes.ts'
 import { dispatchRoutes } from './http/dispatch-routes.ts'
@@ -25,6 +26,7 @@ import { notificationRoutes } from './http/notification-routes.ts'
 import { progressRoutes } from './http/progress-routes.ts'
 import { progressWebRoutes } from './http/progress-web-routes.ts'
 import { violationRoutes } from './http/violation-routes.ts'
+import { installErrorReplies } from './http/error-replies.ts'
 import { mediaRoutes } from './http/media-routes.ts'
 import { ocrRoutes } from './http/ocr-routes.ts'
 import { officerRoutes } from './http/officer-routes.ts'
@@ -57,15 +59,6 @@ export interface AppDeps {
   https?: { cert: string; key: string }
 }
 
-/** Fastify's own errors that map onto our catalogue; anything else unexpected is INTERNAL. */
-const FASTIFY_CODES: Record<string, keyof typeof ERRORS> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'VALIDATION_FAILED',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
-}
-
 export async function buildApp({ config, db, registry, media, plates, now = () => new Date(), logger = false, https }: AppDeps) {
   const app = Fastify({
     logger,
@@ -78,28 +71,7 @@ export async function buildApp({ config, db, registry, media, plates, now = () =
   // JSON only: any other body type is refused (415) instead of reaching a handler.
   app.removeContentTypeParser('text/plain')
 
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    let code: keyof typeof ERRORS
-    let details: unknown
-    if (err instanceof AppError) {
-      code = err.code
-      details = err.details
-    } else if (err.validation) {
-      code = 'VALIDATION_FAILED'
-      details = err.validation.map((v) => ({ path: v.instancePath, message: v.message }))
-    } else if (err.statusCode === 429) {
-      code = 'RATE_LIMITED'
-    } else if (err instanceof SyntaxError && err.statusCode === 400) {
-      code = 'MALFORMED_JSON'
-    } else {
-      code = FASTIFY_CODES[err.code] ?? 'INTERNAL'
-    }
-    if (code === 'INTERNAL') req.log.error({ err }, 'unhandled error')
-    reply.code(ERRORS[code].status).send({ code, message: ERRORS[code].message, ...(details !== undefined ? { details } : {}) })
-  })
-  app.setNotFoundHandler((_req, reply) => {
-    reply.code(404).send({ code: 'NOT_FOUND', message: ERRORS.NOT_FOUND.message })
-  })
+  installErrorReplies(app)
 
   await app.register(swagger, {
     openapi: {
@@ -179,9 +151,12 @@ export async function buildApp({ config, db, registry, media, plates, now = () =
     await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } })
     await app.register(mediaRoutes, { db, cases, rooms, dataDir: config.dataDir, heartbeatMs: config.media.heartbeatMs, now, ...(plateOcr ? { plateOcr } : {}) })
     await app.register(webRoutes)
+    const cameraStreams = createLiveStreams()
+    app.addHook('onClose', async () => cameraStreams.closeAll())
+    await app.register(cameraRoutes, { cameras: config.cameras, streams: cameraStreams })
   }
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-  app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true, district: config.district.id }))
+  app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true, district: config.district.id, configVersion: config.configVersion }))
   return app
 }

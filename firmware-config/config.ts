@@ -1,8 +1,11 @@
-// The box's validated configuration: defaults < config file (KUAICHU_CONFIG) < environment overrides.
-// Every key is checked by one TypeBox schema; a bad key fails start-up with its path and the reason.
+// The box's validated configuration, in layers: embedded defaults < district file
+// (KUAICHU_DISTRICT_CONFIG, what the platform rolls out to a district's box) < local overrides
+// (KUAICHU_CONFIG, this machine's addresses and paths) < environment. Every key is checked by one
+// TypeBox schema; a bad key fails start-up with its path, the reason and the layer that set it.
 import { readFileSync } from 'node:fs'
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { DISTRICT_IDS } from './districts/districts.ts'
 
 // Unknown keys are errors: a misspelt key must not be silently ignored.
 const Strict: typeof Type.Object = (props, opts) => Type.Object(props, { additionalProperties: false, ...opts })
@@ -96,6 +99,21 @@ export const ConfigSchema = Strict({
     // The district's own plates (Chengdu: 川A) rank first among uncertain readings.
     homePlatePrefix: Type.String({ pattern: '^[\\u4e00-\\u9fff][A-Z]?$' }),
   }),
+  // The city platform: enrolment, heartbeats, configuration rollout, sync.
+  platform: Strict({
+    url: Type.String(),
+    heartbeatSeconds: Type.Integer({ minimum: 5, maximum: 3600 }),
+  }),
+  // The district's roadside cameras (WGS-84). RTSP URLs may carry credentials: keep them in the local file.
+  cameras: Type.Array(Strict({
+    id: Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z0-9-]+$' }),
+    name: Type.String({ minLength: 1, maxLength: 64 }),
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    lng: Type.Number({ minimum: -180, maximum: 180 }),
+    rtspUrl: Type.String({ pattern: '^rtsps?://' }),
+  }), { maxItems: 1000 }),
+  // Names the rolled-out district file this configuration came from (reported in heartbeats).
+  configVersion: Type.String({ minLength: 1, maxLength: 64 }),
   demo: Type.Boolean(),
 })
 export type Config = Static<typeof ConfigSchema>
@@ -126,6 +144,9 @@ export const DEFAULT_CONFIG: Config = {
   insurers: { PICC: '', CPIC: '', PINGAN: '', timeoutMs: 5000 },
   outbox: { maxAttempts: 8, baseDelayMs: 2000, maxDelayMs: 10 * 60_000, pollMs: 1000 },
   ocr: { enabled: true, workers: 0, homePlatePrefix: '川A' },
+  platform: { url: '', heartbeatSeconds: 15 },
+  cameras: [],
+  configVersion: 'default',
   demo: true,
 }
 
@@ -135,10 +156,11 @@ export class ConfigError extends Error {
   }
 }
 
-type Json = { [k: string]: unknown }
+export type Json = { [k: string]: unknown }
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 
-function merge(base: Json, over: Json): Json {
+/** Deep merge of plain objects; `over` wins, arrays and scalars are replaced whole. */
+export function merge(base: Json, over: Json): Json {
   const out: Json = { ...base }
   for (const [k, v] of Object.entries(over)) {
     out[k] = isObject(v) && isObject(base[k]) ? merge(base[k] as Json, v) : v
@@ -146,17 +168,35 @@ function merge(base: Json, over: Json): Json {
   return out
 }
 
+/** Checks beyond the schema: relations between keys. Returns problems as `path: reason`. */
+function crossChecks(c: Config): string[] {
+  const problems: string[] = []
+  const { rtcMinPort, rtcMaxPort, workers } = c.media
+  if (rtcMaxPort - rtcMinPort + 1 < Math.max(workers, 1) * 2) {
+    problems.push('/media/rtcMaxPort: the RTC port range must hold at least 2 ports per worker')
+  }
+  if (!DISTRICT_IDS.includes(c.district.id)) {
+    problems.push(`/district/id: "${c.district.id}" is not one of the 23 districts (${DISTRICT_IDS.join(', ')})`)
+  }
+  if (c.service.start >= c.service.end) problems.push('/service/end: must be later than /service/start')
+  if (!c.demo) {
+    if (c.tls.enabled && (!c.tls.certFile || !c.tls.keyFile)) {
+      problems.push('/tls/certFile: a production box needs its certificate and key files (issued at enrolment)')
+    }
+    // Empty endpoints mean embedded demo doubles, which a production box never starts.
+    if (!c.sms.url) problems.push('/sms/url: required when demo is false')
+    for (const k of ['PICC', 'CPIC', 'PINGAN'] as const) {
+      if (!c.insurers[k]) problems.push(`/insurers/${k}: required when demo is false`)
+    }
+  }
+  return problems
+}
+
 /** Validates a candidate and names each bad key with its reason. */
 export function validateConfig(candidate: unknown): Config {
   if (Value.Check(ConfigSchema, candidate)) {
-    const { rtcMinPort, rtcMaxPort, workers } = candidate.media
-    if (rtcMaxPort - rtcMinPort + 1 < Math.max(workers, 1) * 2) {
-      throw new ConfigError(['/media/rtcMaxPort: the RTC port range must hold at least 2 ports per worker'])
-    }
-    const { tls, demo } = candidate
-    if (tls.enabled && !demo && (!tls.certFile || !tls.keyFile)) {
-      throw new ConfigError(['/tls/certFile: a production box needs its certificate and key files (issued at enrolment)'])
-    }
+    const problems = crossChecks(candidate)
+    if (problems.length > 0) throw new ConfigError(problems)
     return candidate
   }
   const problems = [...Value.Errors(ConfigSchema, candidate)].map(
@@ -174,6 +214,7 @@ function envOverrides(env: NodeJS.ProcessEnv): Json {
   if (env.KUAICHU_TLS) o.tls = { enabled: env.KUAICHU_TLS !== 'off' }
   if (env.KUAICHU_REGISTRY_URL) o.registry = { url: env.KUAICHU_REGISTRY_URL }
   if (env.KUAICHU_OCR) o.ocr = { enabled: env.KUAICHU_OCR !== 'off' }
+  if (env.KUAICHU_PLATFORM_URL) o.platform = { url: env.KUAICHU_PLATFORM_URL }
   if (env.KUAICHU_RATE_LIMIT_PER_MINUTE) {
     const n = Number(env.KUAICHU_RATE_LIMIT_PER_MINUTE)
     o.rateLimits = { reportsPerMinute: n, loginsPerMinute: n }
@@ -181,18 +222,65 @@ function envOverrides(env: NodeJS.ProcessEnv): Json {
   return o
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Json = {}): Config {
-  let fromFile: Json = {}
-  if (env.KUAICHU_CONFIG) {
-    const text = readFileSync(env.KUAICHU_CONFIG, 'utf8')
-    try {
-      const parsed: unknown = JSON.parse(text)
-      if (!isObject(parsed)) throw new ConfigError([`${env.KUAICHU_CONFIG}: must hold a JSON object`])
-      fromFile = parsed
-    } catch (e) {
-      if (e instanceof ConfigError) throw e
-      throw new ConfigError([`${env.KUAICHU_CONFIG}: not valid JSON (${(e as Error).message})`])
-    }
+/** Reads one JSON layer; a missing or malformed file is a ConfigError naming the file. */
+export function readLayer(file: string): Json {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    throw new ConfigError([`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`])
   }
-  return validateConfig(merge(merge(merge(DEFAULT_CONFIG, fromFile), envOverrides(env)), overrides))
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (e) {
+    throw new ConfigError([`${file}: not valid JSON (${(e as Error).message})`])
+  }
+  if (!isObject(parsed)) throw new ConfigError([`${file}: must hold a JSON object`])
+  return parsed
+}
+
+export interface Layer {
+  name: string
+  values: Json
+}
+
+function has(values: Json, pointer: string): boolean {
+  let at: unknown = values
+  for (const key of pointer.split('/').filter(Boolean)) {
+    if (!isObject(at) || !(key in at)) return false
+    at = at[key]
+  }
+  return true
+}
+
+/** Merges layers in order (later wins) and validates; each problem names the layer that set the key. */
+export function resolveLayers(layers: Layer[]): Config {
+  try {
+    return validateConfig(layers.reduce<Json>((acc, l) => merge(acc, l.values), {}))
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e
+    throw new ConfigError(
+      e.problems.map((p) => {
+        const pointer = p.slice(0, p.indexOf(':'))
+        const from = [...layers].reverse().find((l) => pointer.length > 1 && has(l.values, pointer))
+        return from ? `${p} (set in ${from.name})` : p
+      }),
+    )
+  }
+}
+
+/** The layers in force for this process: defaults, district file, local overrides, environment. */
+export function configLayers(env: NodeJS.ProcessEnv = process.env, overrides: Json = {}): Layer[] {
+  return [
+    { name: 'defaults', values: DEFAULT_CONFIG as unknown as Json },
+    ...(env.KUAICHU_DISTRICT_CONFIG ? [{ name: `district file ${env.KUAICHU_DISTRICT_CONFIG}`, values: readLayer(env.KUAICHU_DISTRICT_CONFIG) }] : []),
+    ...(env.KUAICHU_CONFIG ? [{ name: `local file ${env.KUAICHU_CONFIG}`, values: readLayer(env.KUAICHU_CONFIG) }] : []),
+    { name: 'environment', values: envOverrides(env) },
+    { name: 'overrides', values: overrides },
+  ]
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Json = {}): Config {
+  return resolveLayers(configLayers(env, overrides))
 }

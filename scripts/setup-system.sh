@@ -11,6 +11,7 @@ PACKAGES=(
   ffmpeg             # call recording (RTP from the SFU into Matroska) and ffprobe in tests
   fonts-wqy-zenhei   # TrueType CJK font embedded in the determination PDF
   poppler-utils      # pdftotext: tests read the determination PDF back
+  logrotate          # rotates the box's pm2 logs (firmware-config/logrotate.conf)
 )
 
 missing=()

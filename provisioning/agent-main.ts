@@ -1,0 +1,95 @@
+// The box's fleet agent process (run by pm2 beside the box): heartbeats to the platform, applies
+// rolled-out configuration by restarting the box under pm2 and checking /api/health.
+// Exits 0 (and pm2 leaves it stopped) when the box has no platform or is not enrolled yet.
+import { execFile } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import Database from 'better-sqlite3'
+import { loadConfig } from '../firmware-config/config.ts'
+import { createBoxAgent } from './box-agent.ts'
+import { readEnrolment } from './box-client.ts'
+import { applyDistrictConfig } from './config-apply.ts'
+import { systemMetrics } from './heartbeat-metrics.ts'
+import { loadOrCreateNodeIdentity } from './node-identity.ts'
+
+const ROOT = resolve(import.meta.dirname, '..')
+const BOX_PROCESS = process.env.KUAICHU_BOX_PROCESS ?? 'kuaichu-box'
+const HEALTH_WAIT_MS = 90_000
+
+const config = loadConfig()
+const identityDir = join(config.dataDir, 'identity')
+const enrolled = readEnrolment(identityDir)
+if (!config.platform.url || !enrolled) {
+  console.log(config.platform.url ? `not enrolled: run provisioning/enrol-cli.ts (identity in ${identityDir})` : 'platform.url not set: fleet agent not needed')
+  process.exit(0)
+}
+const districtFile = process.env.KUAICHU_DISTRICT_CONFIG
+const boxUrl = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}`
+
+const softwareVersion = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
+const modelsFile = join(ROOT, 'models', 'manifest.json')
+const modelsVersion = existsSync(modelsFile)
+  ? (({ package: p }) => `${p.name}@${p.version}`)(JSON.parse(readFileSync(modelsFile, 'utf8')) as { package: { name: string; version: string } })
+  : 'none'
+
+async function boxHealth(): Promise<{ configVersion: string } | null> {
+  try {
+    const res = await fetch(`${boxUrl}/api/health`, { signal: AbortSignal.timeout(3000) })
+    return res.ok ? ((await res.json()) as { configVersion: string }) : null
+  } catch {
+    return null
+  }
+}
+
+function callsInProgress(): number {
+  const file = join(config.dataDir, 'kuaichu.db')
+  if (!existsSync(file)) return 0
+  const db = new Database(file, { readonly: true, fileMustExist: true })
+  try {
+    return (db.prepare(`SELECT count(*) AS n FROM cases WHERE call_status = 'connected'`).get() as { n: number }).n
+  } finally {
+    db.close()
+  }
+}
+
+const pm2 = (...args: string[]) => promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'pm2'), args)
+
+const agent = createBoxAgent({
+  enrolled,
+  identity: loadOrCreateNodeIdentity(identityDir),
+  status: async () => ({
+    versions: { software: softwareVersion, models: modelsVersion, config: (await boxHealth())?.configVersion ?? config.configVersion },
+    system: await systemMetrics(config.dataDir),
+    syncBacklog: null, // no sync agent on the box yet
+    callsInProgress: callsInProgress(),
+  }),
+  apply: async (desired) => {
+    if (!districtFile) return { ok: false, error: 'KUAICHU_DISTRICT_CONFIG is not set for this box' }
+    return applyDistrictConfig(desired, {
+      districtFile,
+      env: process.env,
+      restart: async () => void (await pm2('restart', BOX_PROCESS, '--update-env')),
+      healthy: async (version) => {
+        for (const until = Date.now() + HEALTH_WAIT_MS; Date.now() < until; await new Promise((r) => setTimeout(r, 1000))) {
+          if ((await boxHealth())?.configVersion === version) return true
+        }
+        return false
+      },
+    })
+  },
+})
+
+let stopping = false
+process.once('SIGINT', () => (stopping = true))
+process.once('SIGTERM', () => (stopping = true))
+while (!stopping) {
+  try {
+    const result = await agent.tick()
+    if (result.applied) console.log(`configuration ${result.applied} applied`)
+    if (result.failed) console.error(`configuration ${result.failed} failed; previous kept`)
+  } catch (e) {
+    console.error(`heartbeat failed: ${(e as Error).message}`)
+  }
+  await new Promise((r) => setTimeout(r, config.platform.heartbeatSeconds * 1000))
+}

@@ -1,0 +1,64 @@
+// The box's side of the fleet protocol: enrolment and signed messages to the platform.
+import { join } from 'node:path'
+import { existsSync, readFileSync, renameSync } from 'node:fs'
+import { writeFileDurably } from '../appliance/durable-write.ts'
+import { loadOrCreateNodeIdentity, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, type NodeIdentity } from './node-identity.ts'
+import type { BoxMessage, EnrolReply, SignedEnvelope } from './fleet-protocol.ts'
+
+export const ENROLMENT_FILE = 'enrolment.json'
+
+export interface Enrolled {
+  boxId: string
+  districtId: string
+  platformUrl: string
+}
+
+export class PlatformError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(`${status} ${code}: ${message}`)
+  }
+}
+
+async function post<T>(platformUrl: string, path: string, body: unknown): Promise<T> {
+  const res = await fetch(new URL(path, platformUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  })
+  const reply = (await res.json().catch(() => ({}))) as { code?: string; message?: string }
+  if (!res.ok) throw new PlatformError(res.status, reply.code ?? 'UNKNOWN', reply.message ?? '')
+  return reply as T
+}
+
+/**
+ * Enrols this box with a one-time token. `newKey` first sets the current key pair aside (kept,
+ * never deleted), for re-enrolment after a revocation.
+ */
+export async function enrolBox(opts: { platformUrl: string; token: string; keyDir: string; newKey?: boolean }): Promise<Enrolled> {
+  if (opts.newKey && existsSync(join(opts.keyDir, PRIVATE_KEY_FILE))) {
+    const suffix = `.retired-${new Date().toISOString().replace(/[:.]/g, '')}`
+    for (const f of [PRIVATE_KEY_FILE, PUBLIC_KEY_FILE]) renameSync(join(opts.keyDir, f), join(opts.keyDir, f + suffix))
+  }
+  const identity = loadOrCreateNodeIdentity(opts.keyDir)
+  const reply = await post<EnrolReply>(opts.platformUrl, '/api/fleet/enrol', {
+    token: opts.token,
+    publicKeyPem: identity.publicKeyPem,
+    proof: identity.sign(opts.token),
+  })
+  const enrolled = { boxId: reply.boxId, districtId: reply.districtId, platformUrl: opts.platformUrl }
+  writeFileDurably(join(opts.keyDir, ENROLMENT_FILE), JSON.stringify(enrolled, null, 2) + '\n', 0o644)
+  return enrolled
+}
+
+export function readEnrolment(keyDir: string): Enrolled | null {
+  const file = join(keyDir, ENROLMENT_FILE)
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Enrolled) : null
+}
+
+/** Sends one message in a signed envelope. */
+export function sendSigned<T>(enrolled: Enrolled, identity: NodeIdentity, path: string, message: BoxMessage): Promise<T> {
+  const payload = JSON.stringify(message)
+  const envelope: SignedEnvelope = { boxId: enrolled.boxId, payload, signature: identity.sign(payload) }
+  return post<T>(enrolled.platformUrl, path, envelope)
+}

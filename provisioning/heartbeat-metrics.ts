@@ -1,0 +1,27 @@
+// What a heartbeat reports about the machine (systeminformation): CPU, memory, the disk holding
+// the data directory, temperature, load, uptime.
+import { loadavg, uptime } from 'node:os'
+import { resolve } from 'node:path'
+import si from 'systeminformation'
+import type { HeartbeatPayload } from './fleet-protocol.ts'
+
+const clampPercent = (n: number) => Math.min(100, Math.max(0, Number.isFinite(n) ? n : 0))
+
+export async function systemMetrics(dataDir: string): Promise<HeartbeatPayload['system']> {
+  const [load, mem, disks, temp] = await Promise.all([si.currentLoad(), si.mem(), si.fsSize(), si.cpuTemperature()])
+  const dir = resolve(dataDir)
+  // The mount holding the data directory: the longest mount point that prefixes it.
+  const disk = disks
+    .filter((d) => dir === d.mount || dir.startsWith(d.mount.endsWith('/') ? d.mount : `${d.mount}/`))
+    .sort((a, b) => b.mount.length - a.mount.length)[0]
+  // Many machines (and containers) expose no sensor: null, not a made-up value.
+  const celsius = typeof temp.main === 'number' && temp.main > 0 ? temp.main : null
+  return {
+    cpuLoadPercent: clampPercent(load.currentLoad),
+    memoryUsedPercent: clampPercent((mem.active / mem.total) * 100),
+    diskUsedPercent: clampPercent(disk?.use ?? 0),
+    temperatureC: celsius,
+    load1: loadavg()[0] ?? 0,
+    uptimeSeconds: uptime(),
+  }
+}
