@@ -72,7 +72,6 @@ export const ERRORS = {
   SYNC_BAD_BATCH: { status: 422, message: '同步批次内容不符合要求' },
   SYNC_EVIDENCE_HASH_MISMATCH: { status: 422, message: '证据文件校验值不符' },
   SYNC_DOWNSTREAM_NOT_FOUND: { status: 404, message: '下发内容不存在' },
-  PLATFORM_ADMIN_REQUIRED: { status: 401, message: '需要平台管理员凭据' },
   INTERNAL: { status: 500, message: '系统内部错误' },
 } as const satisfies Record<string, { status: number; message: string }>
 

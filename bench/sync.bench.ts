@@ -15,7 +15,7 @@ import { createAgent } from '../sync/agent/agent.ts'
 import { uploadEvidence } from '../sync/agent/evidence-upload.ts'
 import { createPlatformClient } from '../sync/agent/platform-client.ts'
 import { canonicalJson, PATHS, PROTOCOL_VERSION } from '../sync/protocol.ts'
-import { admin, boxData, freePort, startAgent, startPlatform, waitDrained } from '../sync/test-support/sync-rig.ts'
+import { boxData, enrolBoxData, freePort, startAgent, startPlatform, waitDrained } from '../sync/test-support/sync-rig.ts'
 import { describeMachine } from './lib/machine.ts'
 import { ROOT } from './lib/paths.ts'
 import { recordBenchmark, textTable, type FigureRow } from './lib/record.ts'
@@ -46,9 +46,9 @@ async function withPlatform<T>(fn: (p: { url: string; dir: string }) => Promise<
 
 async function registeredBox(p: { url: string; dir: string }) {
   const box = boxData(join(p.dir, 'box'))
-  await admin(p.url, 'POST', '/api/platform/v1/boxes', { boxId: 'jinjiang', districtId: 'jinjiang', publicKeyPem: box.publicKeyPem })
-  const client = createPlatformClient({ baseUrl: p.url, boxId: 'jinjiang', identity: box.identity })
-  return { box, client }
+  const boxId = await enrolBoxData(p.url, join(p.dir, 'box'))
+  const client = createPlatformClient({ baseUrl: p.url, boxId, identity: box.identity })
+  return { box, boxId, client }
 }
 
 async function eventsPerSecond(): Promise<FigureRow> {
@@ -81,12 +81,12 @@ function plainPut(url: string, file: string): Promise<void> {
 
 async function evidenceThroughput(): Promise<{ rows: FigureRow[]; ratio: number }> {
   return withPlatform(async (p) => {
-    const { box, client } = await registeredBox(p)
+    const { box, boxId, client } = await registeredBox(p)
     box.addCase(Array.from({ length: EVIDENCE_FILES }, () => EVIDENCE_FILE_BYTES))
     // Announce the files to the platform (the events carry the evidence rows).
     const outbox = openOutboxReader(join(p.dir, 'box', 'kuaichu.db'))
     const slice = outbox.read(0, 500)
-    await client.request('POST', PATHS.batches, canonicalJson({ v: PROTOCOL_VERSION, boxId: 'jinjiang', events: slice.events, headSeq: slice.headSeq, boxTime: new Date().toISOString() }))
+    await client.request('POST', PATHS.batches, canonicalJson({ v: PROTOCOL_VERSION, boxId, events: slice.events, headSeq: slice.headSeq, boxTime: new Date().toISOString() }))
     const files = box.db.$client.prepare('SELECT file_path AS filePath, sha256, size_bytes AS size FROM evidence').all() as Array<{ filePath: string; sha256: string; size: number }>
     const total = files.reduce((n, f) => n + f.size, 0)
 
@@ -124,14 +124,14 @@ async function evidenceThroughput(): Promise<{ rows: FigureRow[]; ratio: number 
 
 async function busyDay(): Promise<FigureRow> {
   return withPlatform(async (p) => {
-    const { box } = await registeredBox(p)
+    const { box, boxId } = await registeredBox(p)
     for (let i = 0; i < DAY_CASES; i++) box.addCase([...Array.from({ length: STILLS_PER_CASE }, () => STILL_BYTES), RECORDING_BYTES])
     const head = box.outboxHead()
     const bytes = DAY_CASES * (STILLS_PER_CASE * STILL_BYTES + RECORDING_BYTES)
     const t0 = process.hrtime.bigint()
     const agent = startAgent(join(p.dir, 'box'), p.url)
     try {
-      await waitDrained(p.url, 'jinjiang', head, 3_600_000)
+      await waitDrained(p.url, boxId, head, 3_600_000)
     } finally {
       await agent.kill('SIGTERM')
     }

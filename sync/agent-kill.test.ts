@@ -29,8 +29,8 @@ t.test('the agent SIGKILLed at random points many times: nothing lost, nothing d
   }
   const agent = startAgent(join(r.dir, 'box'), proxy.url)
   t.teardown(() => agent.kill())
-  await waitDrained(r.platformUrl, 'jinjiang', r.box.outboxHead())
-  const c = compareBoxWithPlatform(r.box.db, r.platformDir, 'jinjiang')
+  await waitDrained(r.platformUrl, r.boxId, r.box.outboxHead())
+  const c = compareBoxWithPlatform(r.box.db, r.platformDir, r.boxId)
   t.equal(c.receivedCount, c.sentCount, `all ${c.sentCount} events stored, each once`)
   t.ok(c.identical, 'same events, in order')
   t.equal(c.badFiles, 0, `all ${c.evidenceFiles} evidence files verified on the platform`)

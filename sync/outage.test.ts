@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { compareBoxWithPlatform } from './test-support/compare.ts'
-import { admin, boxData, freePort, startAgent, startPlatform, waitDrained } from './test-support/sync-rig.ts'
+import { boxData, enrolBoxData, freePort, startAgent, startPlatform, waitDrained } from './test-support/sync-rig.ts'
 
 t.test('a burst of cases while the platform is down arrives once and in order when it is back', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'kuaichu-sync-'))
@@ -13,6 +13,10 @@ t.test('a burst of cases while the platform is down arrives once and in order wh
   t.teardown(box.close)
   const port = await freePort()
   const platformUrl = `http://127.0.0.1:${port}`
+  // Enrolled while the link was up; then the platform goes away before the agent's first push.
+  const first = await startPlatform(join(dir, 'platform'), port)
+  const boxId = await enrolBoxData(platformUrl, join(dir, 'box'))
+  await first.kill('SIGKILL')
 
   const agent = startAgent(join(dir, 'box'), platformUrl)
   t.teardown(() => agent.kill())
@@ -23,12 +27,11 @@ t.test('a burst of cases while the platform is down arrives once and in order wh
 
   const platform = await startPlatform(join(dir, 'platform'), port)
   t.teardown(() => platform.kill('SIGTERM'))
-  t.equal((await admin(platformUrl, 'POST', '/api/platform/v1/boxes', { boxId: 'jinjiang', districtId: 'jinjiang', publicKeyPem: box.publicKeyPem })).status, 201)
   const head = box.outboxHead()
-  const status = await waitDrained(platformUrl, 'jinjiang', head)
+  const status = await waitDrained(platformUrl, boxId, head)
   t.equal(status.backlog, 0)
 
-  const c = compareBoxWithPlatform(box.db, join(dir, 'platform'), 'jinjiang')
+  const c = compareBoxWithPlatform(box.db, join(dir, 'platform'), boxId)
   t.equal(c.receivedCount, c.sentCount, 'every outbox event stored once')
   t.ok(c.identical, 'same events, same order, same content')
   t.equal(c.evidenceFiles, 120)

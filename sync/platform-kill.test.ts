@@ -45,13 +45,13 @@ t.test('the platform SIGKILLed in the middle of a batch and in the middle of an 
   t.ok(had > 0 && had < big, `killed with ${had} of ${big} bytes on the platform`)
   const before = proxy.forwarded()
   await r.startPlatformAgain()
-  await waitDrained(r.platformUrl, 'jinjiang', r.box.outboxHead())
+  await waitDrained(r.platformUrl, r.boxId, r.box.outboxHead())
   const line = await agent.waitFor(new RegExp(`"event":"evidence".*"sizeBytes":${big}`))
   const resumedFrom = JSON.parse(line).resumedFrom as number
   t.ok(resumedFrom >= had * 0.5 && resumedFrom <= big, `the upload resumed from byte ${resumedFrom}, not from zero`)
   t.ok(proxy.forwarded() - before < big - had + 200_000, `after the restart only ${proxy.forwarded() - before} bytes went (file ${big}, platform had ${had})`)
 
-  const c = compareBoxWithPlatform(r.box.db, r.platformDir, 'jinjiang')
+  const c = compareBoxWithPlatform(r.box.db, r.platformDir, r.boxId)
   t.equal(c.receivedCount, c.sentCount, `all ${c.sentCount} events stored, each once`)
   t.ok(c.identical, 'same events, in order')
   t.equal(c.badFiles, 0, 'the resumed file has the right sha256')

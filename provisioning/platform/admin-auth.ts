@@ -3,12 +3,12 @@ import type { FastifyRequest } from 'fastify'
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../appliance/auth/passwords.ts'
 import { hashToken, newToken } from '../../appliance/auth/tokens.ts'
 import { fail } from '../../appliance/errors.ts'
-import type { FleetActor, FleetDb } from './store.ts'
+import type { FleetActor, PlatformDb } from './store.ts'
 
 export const ADMIN_COOKIE = 'kc_admin'
 const SESSION_TTL_MS = 8 * 3600_000
 
-export function createAdminAuth(db: FleetDb, now: () => Date) {
+export function createAdminAuth(db: PlatformDb, now: () => Date) {
   const findAdmin = db.prepare('SELECT password_hash AS hash FROM admins WHERE username = ?')
   const findSession = db.prepare('SELECT username FROM admin_sessions WHERE token_hash = ? AND expires_at > ?')
   return {

@@ -1,6 +1,6 @@
 // Which boxes exist, their district, public key and status. The one interface both the fleet
 // routes and the sync ingest use to recognise a box; this is its SQLite implementation.
-import type { FleetDb } from './store.ts'
+import type { PlatformDb } from './store.ts'
 
 export type BoxStatus = 'active' | 'revoked'
 
@@ -28,7 +28,7 @@ export interface BoxRegistry {
 const COLUMNS = `box_id AS boxId, district_id AS districtId, public_key_pem AS publicKeyPem, key_id AS keyId,
   url, status, enrolled_at AS enrolledAt, revoked_at AS revokedAt`
 
-export function sqliteBoxRegistry(db: FleetDb): BoxRegistry {
+export function sqliteBoxRegistry(db: PlatformDb): BoxRegistry {
   const byId = db.prepare(`SELECT ${COLUMNS} FROM boxes WHERE box_id = ?`)
   const byKey = db.prepare(`SELECT ${COLUMNS} FROM boxes WHERE key_id = ?`)
   const all = db.prepare(`SELECT ${COLUMNS} FROM boxes ORDER BY district_id, enrolled_at`)

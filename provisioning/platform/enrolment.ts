@@ -7,11 +7,11 @@ import { fail } from '../../appliance/errors.ts'
 import { districtById } from '../../firmware-config/districts/districts.ts'
 import type { EnrolReply, EnrolRequest } from '../fleet-protocol.ts'
 import type { BoxRegistry } from './box-registry.ts'
-import { appendFleetAudit, type FleetActor, type FleetDb } from './store.ts'
+import { appendFleetAudit, type FleetActor, type PlatformDb } from './store.ts'
 
 export const TOKEN_TTL_MS = 24 * 3600_000
 
-export function createEnrolment(db: FleetDb, registry: BoxRegistry, now: () => Date) {
+export function createEnrolment(db: PlatformDb, registry: BoxRegistry, now: () => Date) {
   const findToken = db.prepare('SELECT district_id AS districtId, box_url AS boxUrl, expires_at AS expiresAt, used_by_box AS usedBy FROM bootstrap_tokens WHERE token_hash = ?')
   const useToken = db.prepare('UPDATE bootstrap_tokens SET used_by_box = ? WHERE token_hash = ? AND used_by_box IS NULL')
 

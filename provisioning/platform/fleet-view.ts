@@ -4,7 +4,7 @@ import type { HeartbeatPayload } from '../fleet-protocol.ts'
 import type { BoxRecord, BoxRegistry } from './box-registry.ts'
 import { assessHealth, type BoxHealth } from './health.ts'
 import type { RoutableBox } from './routing.ts'
-import type { FleetDb } from './store.ts'
+import type { PlatformDb } from './store.ts'
 
 export interface BoxView extends Omit<BoxRecord, 'publicKeyPem'> {
   districtName: string
@@ -13,7 +13,7 @@ export interface BoxView extends Omit<BoxRecord, 'publicKeyPem'> {
   desiredConfigVersion: string | null
 }
 
-export function createFleetView(db: FleetDb, registry: BoxRegistry, now: () => Date) {
+export function createFleetView(db: PlatformDb, registry: BoxRegistry, now: () => Date) {
   const upsert = db.prepare(`INSERT INTO heartbeats (box_id, received_at, payload) VALUES (?, ?, ?)
     ON CONFLICT (box_id) DO UPDATE SET received_at = excluded.received_at, payload = excluded.payload`)
   const latest = db.prepare(`SELECT h.box_id AS boxId, h.received_at AS receivedAt, h.payload, b.desired_config_version AS desired

@@ -72,6 +72,7 @@ export function consolePage(admin: string, boxes: BoxView[], rollouts: RolloutVi
 <p><button>下发</button> <span id="msg"></span></p></form>
 <table><thead><tr><th>#</th><th>版本</th><th>对象</th><th>状态</th><th>设备确认</th></tr></thead><tbody>${rollouts.map(rolloutRow).join('')}</tbody></table></section></div>
 <h2>设备（${boxes.length} 台）</h2>
+<p><a href="/status">数据同步状态（待同步事件、滞后、证据文件）</a></p>
 <table id="boxes"><thead><tr><th>辖区</th><th>设备</th><th>状态</th><th>心跳延迟</th><th>版本</th><th>运行状况</th><th>告警</th></tr></thead>
 <tbody>${boxes.map(boxRow).join('')}</tbody></table>`, `
 setTimeout(() => location.reload(), 15000)

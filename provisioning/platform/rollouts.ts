@@ -6,7 +6,7 @@ import { ConfigError, DEFAULT_CONFIG, merge, validateConfig, type Json } from '.
 import { fail } from '../../appliance/errors.ts'
 import type { ConfigAckPayload, DesiredConfig } from '../fleet-protocol.ts'
 import type { BoxRegistry } from './box-registry.ts'
-import { appendFleetAudit, type FleetActor, type FleetDb } from './store.ts'
+import { appendFleetAudit, type FleetActor, type PlatformDb } from './store.ts'
 
 /** The embedded defaults: what a box runs before any rollout reached it. */
 export const BASELINE_VERSION = 'default'
@@ -40,7 +40,7 @@ export function documentProblems(document: Json): string[] {
   return []
 }
 
-export function createRollouts(db: FleetDb, registry: BoxRegistry, now: () => Date) {
+export function createRollouts(db: PlatformDb, registry: BoxRegistry, now: () => Date) {
   db.prepare(`INSERT OR IGNORE INTO configs (version, document, created_at, created_by) VALUES (?, '{}', ?, 'system')`)
     .run(BASELINE_VERSION, new Date(0).toISOString())
   const q = {

@@ -1,11 +1,13 @@
-// The platform's fleet store: its own SQLite file (not the box's case store). WAL, synchronous=FULL:
-// an acknowledged enrolment, revocation or rollout survives a power cut.
+// The city platform's store: its own SQLite file (not the box's case store), shared by the fleet
+// (registry, enrolment, heartbeats, rollouts, admins) and the sync ingest (sync/platform/db/).
+// WAL, synchronous=FULL: an acknowledged enrolment, rollout or batch survives a power cut.
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { auditHash, GENESIS_HASH } from '../../appliance/audit/chain.ts'
+import { SYNC_TABLES } from '../../sync/platform/db/sync-tables.ts'
 
-export type FleetDb = Database.Database
+export type PlatformDb = Database.Database
 
 // Versioned by user_version: append a step, never edit one that has shipped.
 const MIGRATIONS = [
@@ -80,9 +82,10 @@ const MIGRATIONS = [
   CREATE TRIGGER fleet_audit_no_update BEFORE UPDATE ON fleet_audit BEGIN SELECT RAISE(ABORT, 'fleet_audit is append-only'); END;
   CREATE TRIGGER fleet_audit_no_delete BEFORE DELETE ON fleet_audit BEGIN SELECT RAISE(ABORT, 'fleet_audit is append-only'); END;
   `,
+  SYNC_TABLES,
 ]
 
-export function openFleetDb(file: string): FleetDb {
+export function openPlatformDb(file: string): PlatformDb {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   const db = new Database(file)
   db.pragma('journal_mode = WAL')
@@ -103,7 +106,7 @@ export interface FleetActor {
 }
 
 /** Appends to the platform's hash-chained audit log; call inside the transaction of the change. */
-export function appendFleetAudit(db: FleetDb, actor: FleetActor, action: string, subject: string | null, detail: Record<string, unknown>, at: string) {
+export function appendFleetAudit(db: PlatformDb, actor: FleetActor, action: string, subject: string | null, detail: Record<string, unknown>, at: string) {
   const last = db.prepare('SELECT seq, hash FROM fleet_audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined
   const content = { seq: (last?.seq ?? 0) + 1, at, actorType: actor.type, actorId: actor.id, action, caseId: subject, detail: JSON.stringify(detail) }
   const prevHash = last?.hash ?? GENESIS_HASH

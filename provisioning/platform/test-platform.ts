@@ -34,12 +34,15 @@ export class Client {
   post = (path: string, body: unknown = {}) => this.call('POST', path, body)
 }
 
-/** `start`: the clock's first reading (default a fixed date; the real time for browser tests). */
-export async function startTestPlatform(start = new Date('2026-11-26T02:00:00.000Z')) {
+/**
+ * `start`: the clock's first reading (default a fixed date the test moves); 'real': the machine's
+ * clock (browser tests, signed sync requests).
+ */
+export async function startTestPlatform(start: Date | 'real' = new Date('2026-11-26T02:00:00.000Z')) {
   const dir = mkdtempSync(join(tmpdir(), 'kuaichu-platform-'))
-  const clock = { now: start }
-  const now = () => clock.now
-  const { app, admins } = await buildPlatformApp({ dbFile: join(dir, 'fleet.db'), now })
+  const clock = { now: start === 'real' ? new Date() : start }
+  const now = start === 'real' ? () => new Date() : () => clock.now
+  const { app, db, admins } = await buildPlatformApp({ dataDir: dir, now })
   const url = (await app.listen({ host: '127.0.0.1', port: 0 })).replace(/\/$/, '')
   const password = newToken()
   await admins.createAdmin('admin', password)
@@ -49,6 +52,8 @@ export async function startTestPlatform(start = new Date('2026-11-26T02:00:00.00
 
   return {
     url,
+    dir,
+    db,
     clock,
     admin,
     /** Issues a token and enrols a box with a fresh key dir; returns its agent. */

@@ -3,7 +3,7 @@
 import { AppError } from '../../appliance/errors.ts'
 import { verifySignature } from '../../provisioning/node-identity.ts'
 import { HEADERS, MAX_CLOCK_SKEW_MS, signingString } from '../protocol.ts'
-import type { BoxRecord, BoxRegistry } from './box-registry.ts'
+import type { BoxRecord, BoxRegistry } from '../../provisioning/platform/box-registry.ts'
 
 export interface SignedRequest {
   method: string

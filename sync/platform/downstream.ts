@@ -1,7 +1,7 @@
 // Configuration and registry documents the platform publishes; each publish is a new version and
 // boxes pull by ETag (the version).
 import type { DownstreamName } from '../protocol.ts'
-import type { PlatformDb } from './db/store.ts'
+import type { PlatformDb } from '../../provisioning/platform/store.ts'
 
 export interface DownstreamDoc {
   name: DownstreamName

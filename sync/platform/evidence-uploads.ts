@@ -10,7 +10,7 @@ import { AppError, ERRORS, type ErrorCode } from '../../appliance/errors.ts'
 import { fsyncPath } from '../../appliance/durable-write.ts'
 import { PATHS, SHA256_HEX, UNSIGNED_BODY, uploadId } from '../protocol.ts'
 import { authenticateBox } from './box-auth.ts'
-import type { BoxRegistry } from './box-registry.ts'
+import type { BoxRegistry } from '../../provisioning/platform/box-registry.ts'
 import type { Ingest } from './ingest.ts'
 
 type TusRequest = Parameters<NonNullable<ServerOptions['onIncomingRequest']>>[0]

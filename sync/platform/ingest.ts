@@ -1,7 +1,7 @@
 // Storing what boxes send: events deduplicated by (box, seq), applied to the latest-state records
 // in sequence order, and the highest contiguous sequence acknowledged. One transaction per batch.
 import type { Batch, BatchReply, MissingEvidence, SyncEvent } from '../protocol.ts'
-import type { PlatformDb } from './db/store.ts'
+import type { PlatformDb } from '../../provisioning/platform/store.ts'
 
 export type Ingest = ReturnType<typeof createIngest>
 

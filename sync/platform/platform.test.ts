@@ -1,36 +1,31 @@
 // The platform's refusals and bookkeeping over real HTTP: signatures, identities, clock skew,
 // dedupe, contiguous ack, evidence verification, downstream by ETag.
 import { generateKeyPairSync } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { identityFromPrivateKey } from '../../provisioning/node-identity.ts'
+import { identityFromPrivateKey, loadOrCreateNodeIdentity } from '../../provisioning/node-identity.ts'
+import { startTestPlatform } from '../../provisioning/platform/test-platform.ts'
 import { pullDownstream, readApplied } from '../agent/downstream.ts'
 import { uploadEvidence } from '../agent/evidence-upload.ts'
 import { createPlatformClient, PlatformError } from '../agent/platform-client.ts'
 import { canonicalJson, PATHS, sha256Hex, type SyncEvent } from '../protocol.ts'
-import { buildPlatform } from './app.ts'
-import { openPlatformDb } from './db/store.ts'
 
-const ADMIN = 'admin-token-for-tests'
 const newIdentity = () => identityFromPrivateKey(generateKeyPairSync('ed25519').privateKey)
 
+/** A real platform on the machine's clock (requests are signed with the time), admin logged in. */
 async function platform(t: { teardown(fn: () => unknown): void }) {
-  const dir = mkdtempSync(join(tmpdir(), 'kuaichu-platform-'))
-  const db = openPlatformDb(join(dir, 'platform.db'))
-  const app = await buildPlatform({ db, dataDir: dir, adminToken: ADMIN })
-  const url = await app.listen({ host: '127.0.0.1', port: 0 })
-  t.teardown(async () => {
-    await app.close()
-    db.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(url + path, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
-    return { status: res.status, body: (await res.json()) as any }
+  const p = await startTestPlatform('real')
+  t.teardown(() => p.close())
+  const admin = (method: string, path: string, body?: unknown) => p.admin.call(method, path, body)
+  /** Enrols a box of the district through the fleet's one-time token; its key and sync client. */
+  async function enrol(districtId: string, opts: { now?: () => Date } = {}) {
+    const box = await p.enrol(districtId)
+    const identity = loadOrCreateNodeIdentity(box.keyDir)
+    const boxId = box.enrolled.boxId
+    return { boxId, identity, client: createPlatformClient({ baseUrl: p.url, boxId, identity, ...opts }) }
   }
-  return { url, dir, db, admin }
+  return { url: p.url, dir: p.dir, db: p.db, admin, enrol }
 }
 
 const event = (seq: number, extra: Partial<SyncEvent> = {}): SyncEvent => ({
@@ -43,32 +38,28 @@ const codeOf = async (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) =>
 
 t.test('signed batches: accepted, deduplicated, acknowledged up to the first gap', async (t) => {
   const p = await platform(t)
-  const id = newIdentity()
-  t.equal((await p.admin('POST', '/api/platform/v1/boxes', { boxId: 'wuhou', districtId: 'wuhou', publicKeyPem: id.publicKeyPem })).status, 201)
-  const client = createPlatformClient({ baseUrl: p.url, boxId: 'wuhou', identity: id })
-  const post = (events: SyncEvent[]) => client.request<{ ackedSeq: number; accepted: number; duplicates: number }>('POST', PATHS.batches, batchBody('wuhou', events)).then((r) => r.body)
+  const { boxId: wuhou, client } = await p.enrol('wuhou')
+  const post = (events: SyncEvent[]) => client.request<{ ackedSeq: number; accepted: number; duplicates: number }>('POST', PATHS.batches, batchBody(wuhou, events)).then((r) => r.body)
 
   t.same(await post([event(1), event(2)]), { ackedSeq: 2, accepted: 2, duplicates: 0 })
   t.same(await post([event(1), event(2)]), { ackedSeq: 2, accepted: 0, duplicates: 2 }, 'a redelivered batch is stored once')
   t.same(await post([event(5), event(6)]), { ackedSeq: 2, accepted: 2, duplicates: 0 }, 'a gap holds the ack back')
   t.same(await post([event(3), event(4)]), { ackedSeq: 6, accepted: 2, duplicates: 0 }, 'filling the gap acknowledges everything contiguous')
-  t.equal(p.db.prepare("SELECT count(*) FROM records WHERE box_id = 'wuhou'").pluck().get(), 6)
+  t.equal(p.db.prepare("SELECT count(*) FROM records WHERE box_id = ?").pluck().get(wuhou), 6)
   t.equal(await codeOf(post([event(7), event(9)])), 'SYNC_BAD_BATCH', 'sequence numbers must be contiguous in a batch')
-  t.equal(await codeOf(client.request('POST', PATHS.batches, canonicalJson({ v: 1, boxId: 'wuhou', events: [], headSeq: 0, boxTime: 'x' }))), 'SYNC_BAD_BATCH')
+  t.equal(await codeOf(client.request('POST', PATHS.batches, canonicalJson({ v: 1, boxId: wuhou, events: [], headSeq: 0, boxTime: 'x' }))), 'SYNC_BAD_BATCH')
   t.equal(await codeOf(client.request('POST', PATHS.batches, batchBody('jinjiang', [event(7)]))), 'SYNC_BAD_BATCH', 'a box sends only its own events')
   t.equal(await codeOf(post([event(7, { payload: '[1,2]' })])), 'SYNC_BAD_BATCH', 'a payload must be a JSON object')
   t.equal(await codeOf(post([event(7, { payload: '{"id":' })])), 'SYNC_BAD_BATCH', 'a payload must be valid JSON')
-  t.equal(p.db.prepare("SELECT count(*) FROM events WHERE box_id = 'wuhou'").pluck().get(), 6, 'refused batches store nothing')
+  t.equal(p.db.prepare("SELECT count(*) FROM events WHERE box_id = ?").pluck().get(wuhou), 6, 'refused batches store nothing')
 })
 
 t.test('tampered batch, wrong key, unknown and revoked boxes are refused and store nothing', async (t) => {
   const p = await platform(t)
-  const id = newIdentity()
-  await p.admin('POST', '/api/platform/v1/boxes', { boxId: 'qingyang', districtId: 'qingyang', publicKeyPem: id.publicKeyPem })
-  const client = createPlatformClient({ baseUrl: p.url, boxId: 'qingyang', identity: id })
+  const { boxId: qingyang, client } = await p.enrol('qingyang')
 
   // Tampered: signed for one body, another body sent.
-  const body = batchBody('qingyang', [event(1)])
+  const body = batchBody(qingyang, [event(1)])
   const headers = client.signedHeaders('POST', PATHS.batches, sha256Hex(body))
   const tampered = body.replace('reported', 'closed')
   t.not(tampered, body)
@@ -76,7 +67,7 @@ t.test('tampered batch, wrong key, unknown and revoked boxes are refused and sto
   t.equal(res.status, 401)
   t.equal(((await res.json()) as { code: string }).code, 'SYNC_BAD_SIGNATURE')
 
-  const impostor = createPlatformClient({ baseUrl: p.url, boxId: 'qingyang', identity: newIdentity() })
+  const impostor = createPlatformClient({ baseUrl: p.url, boxId: qingyang, identity: newIdentity() })
   t.equal(await codeOf(impostor.request('POST', PATHS.batches, body)), 'SYNC_BAD_SIGNATURE', 'wrong key')
   const stranger = createPlatformClient({ baseUrl: p.url, boxId: 'nobody', identity: newIdentity() })
   t.equal(await codeOf(stranger.request('POST', PATHS.batches, batchBody('nobody', [event(1)]))), 'SYNC_UNKNOWN_BOX')
@@ -84,19 +75,18 @@ t.test('tampered batch, wrong key, unknown and revoked boxes are refused and sto
   t.equal(((await unsigned.json()) as { code: string }).code, 'SYNC_BAD_SIGNATURE', 'no signature at all')
   t.equal(p.db.prepare('SELECT count(*) FROM events').pluck().get(), 0, 'nothing stored')
 
-  t.equal((await p.admin('POST', '/api/platform/v1/boxes/qingyang/revoke')).status, 200)
+  t.equal((await p.admin('POST', `/api/fleet/boxes/${qingyang}/revoke`)).status, 200)
   t.equal(await codeOf(client.request('POST', PATHS.batches, body)), 'SYNC_BOX_REVOKED')
   t.equal(await codeOf(client.request('GET', PATHS.ack)), 'SYNC_BOX_REVOKED')
-  t.equal((await p.admin('POST', '/api/platform/v1/boxes', { boxId: 'x', districtId: 'x', publicKeyPem: 'not a key' })).body.code, 'VALIDATION_FAILED')
-  t.equal((await fetch(p.url + '/api/platform/v1/status')).status, 401, 'the status API needs the admin token')
+  t.equal((await fetch(p.url + '/api/platform/v1/status')).status, 401, 'the status API needs an administrator')
+  const page = await fetch(p.url + '/status', { redirect: 'manual' })
+  t.equal(page.headers.get('location'), '/admin', 'the status page sends a stranger to the login')
 })
 
 t.test('a box clock two hours fast: requests authenticate after one correction, the skew is shown, lag is not inflated', async (t) => {
   const p = await platform(t)
-  const id = newIdentity()
-  await p.admin('POST', '/api/platform/v1/boxes', { boxId: 'jinniu', districtId: 'jinniu', publicKeyPem: id.publicKeyPem })
   const boxNow = () => new Date(Date.now() + 2 * 3600_000)
-  const client = createPlatformClient({ baseUrl: p.url, boxId: 'jinniu', identity: id, now: boxNow })
+  const { boxId: jinniu, client } = await p.enrol('jinniu', { now: boxNow })
 
   // A replayed request signed two hours ahead is outside the window.
   const headers = client.signedHeaders('GET', PATHS.ack, sha256Hex(''))
@@ -104,26 +94,23 @@ t.test('a box clock two hours fast: requests authenticate after one correction, 
   t.equal(((await stale.json()) as { code: string }).code, 'SYNC_CLOCK_SKEW')
 
   const events = [event(1, { at: boxNow().toISOString() }), event(2, { at: boxNow().toISOString() })]
-  const reply = await client.request<{ ackedSeq: number }>('POST', PATHS.batches, batchBody('jinniu', events, boxNow()))
+  const reply = await client.request<{ ackedSeq: number }>('POST', PATHS.batches, batchBody(jinniu, events, boxNow()))
   t.equal(reply.body.ackedSeq, 2)
   t.ok(Math.abs(client.offset.ms + 7200_000) < 5000, 'the agent measured the offset')
-  const status = (await p.admin('GET', '/api/platform/v1/status')).body.boxes.find((b: { boxId: string }) => b.boxId === 'jinniu')
+  const status = (await p.admin('GET', '/api/platform/v1/status')).body.boxes.find((b: { boxId: string }) => b.boxId === jinniu)
   t.ok(Math.abs(status.skewSeconds - 7200) < 10, `skew shown: ${status.skewSeconds} s`)
   t.equal(status.lagSeconds, 0)
-  const page = await fetch(p.url + '/status', { headers: { authorization: `Basic ${Buffer.from(`x:${ADMIN}`).toString('base64')}` } })
-  const html = await page.text()
+  const html = (await p.admin('GET', '/status')).body as string
   t.match(html, '区县设备同步状态')
   t.match(html, '快 2 小时', 'the page flags the fast clock')
 })
 
 t.test('evidence: a file whose bytes do not match its sha256 is refused; a matching one is stored', async (t) => {
   const p = await platform(t)
-  const id = newIdentity()
-  await p.admin('POST', '/api/platform/v1/boxes', { boxId: 'chenghua', districtId: 'chenghua', publicKeyPem: id.publicKeyPem })
-  const client = createPlatformClient({ baseUrl: p.url, boxId: 'chenghua', identity: id })
+  const { boxId: chenghua, client } = await p.enrol('chenghua')
   const good = Buffer.alloc(50_000, 7)
   const sha = sha256Hex(good)
-  await client.request('POST', PATHS.batches, batchBody('chenghua', [event(1, { entity: 'evidence', entityId: 'e1', payload: JSON.stringify({ id: 'e1', sha256: sha, size_bytes: good.length }) })]))
+  await client.request('POST', PATHS.batches, batchBody(chenghua, [event(1, { entity: 'evidence', entityId: 'e1', payload: JSON.stringify({ id: 'e1', sha256: sha, size_bytes: good.length }) })]))
   t.same((await client.request<{ missing: unknown[] }>('GET', PATHS.missingEvidence)).body.missing, [{ sha256: sha, sizeBytes: good.length }])
 
   const bad = join(p.dir, 'bad.bin')
@@ -141,9 +128,7 @@ t.test('evidence: a file whose bytes do not match its sha256 is refused; a match
 
 t.test('downstream documents are pulled by ETag and applied whole', async (t) => {
   const p = await platform(t)
-  const id = newIdentity()
-  await p.admin('POST', '/api/platform/v1/boxes', { boxId: 'pidu', districtId: 'pidu', publicKeyPem: id.publicKeyPem })
-  const client = createPlatformClient({ baseUrl: p.url, boxId: 'pidu', identity: id })
+  const { client } = await p.enrol('pidu')
   const boxDir = join(p.dir, 'box')
   t.same(await pullDownstream(client, boxDir), [], 'nothing published yet')
   t.same((await p.admin('PUT', '/api/platform/v1/downstream/config', { serviceHours: { from: '07:00', to: '19:00' } })).body, { name: 'config', version: 1 })
@@ -160,11 +145,9 @@ t.test('downstream documents are pulled by ETag and applied whole', async (t) =>
 
 t.test('backlog and lag: what the box reported but the platform has not yet received', async (t) => {
   const p = await platform(t)
-  const id = newIdentity()
-  await p.admin('POST', '/api/platform/v1/boxes', { boxId: 'wenjiang', districtId: 'wenjiang', publicKeyPem: id.publicKeyPem })
-  const client = createPlatformClient({ baseUrl: p.url, boxId: 'wenjiang', identity: id })
+  const { boxId: wenjiang, client } = await p.enrol('wenjiang')
   const tenMinutesAgo = new Date(Date.now() - 600_000).toISOString()
-  const body = canonicalJson({ v: 1, boxId: 'wenjiang', events: [event(1, { at: tenMinutesAgo }), event(2, { at: tenMinutesAgo })], headSeq: 50, boxTime: new Date().toISOString() })
+  const body = canonicalJson({ v: 1, boxId: wenjiang, events: [event(1, { at: tenMinutesAgo }), event(2, { at: tenMinutesAgo })], headSeq: 50, boxTime: new Date().toISOString() })
   await client.request('POST', PATHS.batches, body)
   const status = (await p.admin('GET', '/api/platform/v1/status')).body.boxes[0]
   t.equal(status.backlog, 48)

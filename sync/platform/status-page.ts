@@ -21,7 +21,7 @@ export function statusPage(boxes: BoxStatus[], now: Date): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="refresh" content="10">
 <title>快处 · 区县设备同步状态</title>
 <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}td:nth-child(-n+4){text-align:left}</style>
-</head><body><h1>区县设备同步状态</h1><p>平台时间 ${esc(now.toISOString())}，每 10 秒刷新。</p>
+</head><body><p><a href="/admin">← 返回设备管理平台</a></p><h1>区县设备同步状态</h1><p>平台时间 ${esc(now.toISOString())}，每 10 秒刷新。</p>
 <table><thead><tr><th>设备</th><th>辖区</th><th>状态</th><th>最近联系</th><th>已确认 / 设备最新序号</th><th>待同步事件</th><th>滞后</th><th>已收证据文件</th><th>待收证据文件</th><th>设备时钟</th></tr></thead>
 <tbody>${boxes.length === 0 ? '<tr><td colspan="10">尚未登记设备</td></tr>' : boxes.map((b) => row(b, now)).join('\n')}</tbody></table></body></html>`
 }

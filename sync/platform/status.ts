@@ -1,7 +1,7 @@
 // Per box: last contact, backlog (events the box reported that we have not acknowledged), lag (while
 // there is a backlog: the age of the newest event applied, on the platform's clock after removing the
 // box's measured skew), clock skew and evidence files still missing.
-import type { PlatformDb } from './db/store.ts'
+import type { PlatformDb } from '../../provisioning/platform/store.ts'
 
 export interface BoxStatus {
   boxId: string

@@ -11,6 +11,7 @@ import { createCaseService } from '../../appliance/cases/case-service.ts'
 import { openDb } from '../../appliance/db/open.ts'
 import { storeEvidenceBytes } from '../../appliance/evidence/file-store.ts'
 import { createRegistryClient } from '../../appliance/registry/client.ts'
+import { enrolBox, readEnrolment } from '../../provisioning/box-client.ts'
 import { loadOrCreateNodeIdentity, PUBLIC_KEY_FILE } from '../../provisioning/node-identity.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -104,29 +105,61 @@ function child(args: string[], env: Record<string, string>): Child {
   }
 }
 
-export const ADMIN_TOKEN = 'test-admin-token-0123456789'
+export const ADMIN_PASSWORD = 'test-admin-password-0123456789'
 
 export async function startPlatform(dataDir: string, port: number): Promise<Child & { url: string }> {
-  const c = child(['sync/platform/main.ts'], {
+  const c = child(['provisioning/platform/platform-main.ts'], {
     KUAICHU_PLATFORM_DATA_DIR: dataDir,
     KUAICHU_PLATFORM_PORT: String(port),
-    KUAICHU_PLATFORM_ADMIN_TOKEN: ADMIN_TOKEN,
+    KUAICHU_PLATFORM_ADMIN_PASSWORD: ADMIN_PASSWORD,
   })
   await c.waitFor(/city platform listening/)
   return Object.assign(c, { url: `http://127.0.0.1:${port}` })
 }
 
+/** The sync agent of a box data dir, under the box id its enrolment gave it. */
 export function startAgent(boxDataDir: string, platformUrl: string, extraEnv: Record<string, string> = {}): Child {
-  return child(['sync/agent/main.ts'], { KUAICHU_DATA_DIR: boxDataDir, KUAICHU_PLATFORM_URL: platformUrl, ...extraEnv })
+  const enrolled = readEnrolment(join(boxDataDir, 'identity'))
+  return child(['sync/agent/main.ts'], {
+    KUAICHU_DATA_DIR: boxDataDir,
+    KUAICHU_PLATFORM_URL: platformUrl,
+    ...(enrolled ? { KUAICHU_BOX_ID: enrolled.boxId } : {}),
+    ...extraEnv,
+  })
+}
+
+// Admin sessions survive a platform restart (they live in its store): one login per platform.
+const adminCookies = new Map<string, string>()
+
+async function adminCookie(platformUrl: string): Promise<string> {
+  const known = adminCookies.get(platformUrl)
+  if (known) return known
+  const res = await fetch(platformUrl + '/api/fleet/admin/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  })
+  if (!res.ok) throw new Error(`admin login failed: ${res.status} ${await res.text()}`)
+  const cookie = res.headers.get('set-cookie')!.split(';')[0]!
+  adminCookies.set(platformUrl, cookie)
+  return cookie
 }
 
 export async function admin(platformUrl: string, method: string, path: string, body?: unknown) {
   const res = await fetch(platformUrl + path, {
     method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: { cookie: await adminCookie(platformUrl), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   return { status: res.status, body: (await res.json()) as any }
+}
+
+/** Enrols a box data dir's key with the platform (one-time token, key proof); returns its box id. */
+export async function enrolBoxData(platformUrl: string, boxDataDir: string, districtId = 'jinjiang'): Promise<string> {
+  const token = await admin(platformUrl, 'POST', '/api/fleet/tokens', { districtId, boxUrl: `https://${districtId}.box.test` })
+  if (token.status !== 201) throw new Error(`token refused: ${JSON.stringify(token.body)}`)
+  const enrolled = await enrolBox({ platformUrl, token: token.body.token, keyDir: join(boxDataDir, 'identity') })
+  return enrolled.boxId
 }
 
 export async function boxStatus(platformUrl: string, boxId: string) {
@@ -155,10 +188,11 @@ export async function startSyncRig(t: { teardown(fn: () => unknown): void }) {
   const platformDir = join(dir, 'platform')
   let platform = await startPlatform(platformDir, port)
   t.teardown(() => platform.kill())
-  await admin(platform.url, 'POST', '/api/platform/v1/boxes', { boxId: 'jinjiang', districtId: 'jinjiang', publicKeyPem: box.publicKeyPem })
+  const boxId = await enrolBoxData(platform.url, join(dir, 'box'))
   return {
     dir,
     box,
+    boxId,
     port,
     platformDir,
     platformUrl: platform.url,

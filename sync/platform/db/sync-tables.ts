@@ -1,20 +1,6 @@
-// The city platform's own store (SQLite by default), separate from the box's case store. Schema
-// changes go in MIGRATIONS (append only); PRAGMA user_version records how many have run.
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
-
-export type PlatformDb = Database.Database
-
-const MIGRATIONS = [
-  `CREATE TABLE boxes (
-     box_id TEXT PRIMARY KEY,
-     district_id TEXT NOT NULL,
-     public_key_pem TEXT NOT NULL,
-     key_id TEXT NOT NULL,
-     registered_at TEXT NOT NULL,
-     revoked_at TEXT
-   );
+// The sync ingest's tables in the city platform's store (provisioning/platform/store.ts runs them
+// after the fleet's, whose `boxes` table they refer to). Append-only like every migration step.
+export const SYNC_TABLES = `
    -- What the platform knows of each box's sync: contiguous ack, the box's outbox head, contact.
    CREATE TABLE box_sync (
      box_id TEXT PRIMARY KEY REFERENCES boxes(box_id),
@@ -65,21 +51,5 @@ const MIGRATIONS = [
      version INTEGER NOT NULL,
      body TEXT NOT NULL,
      published_at TEXT NOT NULL
-   );`,
-]
-
-export function openPlatformDb(file: string): PlatformDb {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
-  const db = new Database(file)
-  db.pragma('journal_mode = WAL')
-  // An acknowledged batch survives a power cut.
-  db.pragma('synchronous = FULL')
-  db.pragma('foreign_keys = ON')
-  db.pragma('busy_timeout = 5000')
-  const done = db.pragma('user_version', { simple: true }) as number
-  db.transaction(() => {
-    for (let i = done; i < MIGRATIONS.length; i++) db.exec(MIGRATIONS[i]!)
-    db.pragma(`user_version = ${MIGRATIONS.length}`)
-  })()
-  return db
-}
+   );
+`
