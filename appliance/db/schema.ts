@@ -122,7 +122,7 @@ export const evidence = sqliteTable('evidence', {
   capturedBy: text('captured_by').notNull(),
   lat: real('lat'),
   lng: real('lng'),
-})
+}, (t) => [index('evidence_case').on(t.caseId, t.capturedAt)])
 
 /**
  * What OCR read on an evidence still (one row per still), and what the officer confirmed: the machine
@@ -157,7 +157,7 @@ export const eligibilityResults = sqliteTable('eligibility_results', {
   flags: text('flags', { mode: 'json' }).notNull(),
   assessedAt: text('assessed_at').notNull(),
   assessedBy: text('assessed_by').notNull(),
-})
+}, (t) => [index('eligibility_results_case').on(t.caseId, t.assessedAt)])
 
 export const determinations = sqliteTable('determinations', {
   id: text('id').primaryKey(),
@@ -178,7 +178,7 @@ export const determinationParties = sqliteTable('determination_parties', {
   liability: text('liability', { enum: ['全部', '主要', '同等', '次要', '无'] }).notNull(),
   violation: text('violation'),
   clause: text('clause'),
-})
+}, (t) => [index('determination_parties_determination').on(t.determinationId)])
 
 export const dispatches = sqliteTable('dispatches', {
   id: text('id').primaryKey(),
@@ -279,7 +279,7 @@ export const auditLog = sqliteTable('audit_log', {
   detail: text('detail').notNull(),
   prevHash: text('prev_hash').notNull(),
   hash: text('hash').notNull(),
-})
+}, (t) => [index('audit_log_case').on(t.caseId, t.seq)])
 
 export type CaseRow = typeof cases.$inferSelect
 export type PartyRow = typeof parties.$inferSelect
