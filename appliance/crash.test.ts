@@ -46,6 +46,9 @@ function serverEnv(dataDir: string): NodeJS.ProcessEnv {
     KUAICHU_DATA_DIR: dataDir,
     KUAICHU_HOST: '127.0.0.1',
     KUAICHU_PORT: '0',
+    // Plain HTTP: TLS has its own test (tls/tls.e2e.test.ts), and its fixed redirect port would
+    // collide between test files running in parallel.
+    KUAICHU_TLS: 'off',
     KUAICHU_RATE_LIMIT_PER_MINUTE: '1000000',
     LOG_LEVEL: 'warn',
   }

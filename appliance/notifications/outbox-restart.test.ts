@@ -19,7 +19,7 @@ async function startBox(dataDir: string, configFile: string): Promise<{ child: C
   for (const k of ['NODE_OPTIONS', 'KUAICHU_REGISTRY_URL']) delete env[k]
   const child = spawn(process.execPath, ['--import', 'tsx', 'appliance/main.ts'], {
     cwd: ROOT,
-    env: { ...env, KUAICHU_CONFIG: configFile, KUAICHU_DATA_DIR: dataDir, KUAICHU_HOST: '127.0.0.1', KUAICHU_PORT: '0', LOG_LEVEL: 'warn' },
+    env: { ...env, KUAICHU_CONFIG: configFile, KUAICHU_DATA_DIR: dataDir, KUAICHU_HOST: '127.0.0.1', KUAICHU_PORT: '0', KUAICHU_TLS: 'off', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

@@ -21,7 +21,7 @@ function loginForm() {
   go.onclick = async () => {
     try {
       await api('POST', '/api/auth/login', { username: user.value, password: pass.value })
-      void queueLoop()
+      await start()
     } catch (e) {
       say((e as Error).message)
     }
@@ -55,14 +55,11 @@ async function queueLoop() {
   }
 }
 
-/** SMS the outbox gave up on: supervisors see them (and retry them); others are refused once and not asked again. */
-let mayReadOutbox = true
+/** SMS the outbox gave up on: officers allowed to read the outbox (supervisors) see them and retry them. */
+let mayReadOutbox = false
 async function failedSms(): Promise<any[]> {
   if (!mayReadOutbox) return []
-  return api('GET', '/api/notifications?status=failed').catch(() => {
-    mayReadOutbox = false
-    return []
-  })
+  return api('GET', '/api/notifications?status=failed').catch(() => [])
 }
 
 function failedSmsList(failed: any[]) {
@@ -169,4 +166,10 @@ function endOfCall() {
   void queueLoop()
 }
 
-api('GET', '/api/auth/me').then(() => queueLoop(), () => loginForm())
+async function start() {
+  const me = await api('GET', '/api/auth/me')
+  mayReadOutbox = me.permissions.includes('notification.read')
+  void queueLoop()
+}
+
+start().catch(() => loginForm())
