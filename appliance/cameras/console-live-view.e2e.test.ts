@@ -1,13 +1,15 @@
 // The officer console in headless Chromium shows the roadside cameras nearest the open case
 // (附近路面监控), plays one from an RTSP camera (ffmpeg test pattern behind an RTSP server from npm)
-// through the box into a <canvas>, says so when a camera cannot be reached or none is near, and
-// stopping a view (or leaving the case) drops the box's viewer and its ffmpeg.
+// through the box into a <canvas> (joining a stream another officer already watches), says so when
+// a camera cannot be reached or none is near, and stopping a view (or leaving the case) drops the
+// box's viewer, and its ffmpeg with the last one.
 import t from 'tap'
 import sharp from 'sharp'
 import type { Page } from 'playwright-core'
+import WebSocket from 'ws'
 import { errorsOf, launchBrowser, newPage } from '../test-support/browser.ts'
 import { startRtspCamera } from '../test-support/rtsp-camera.ts'
-import { citizenReport, startTestBox } from '../test-support/test-box.ts'
+import { citizenReport, officer, startTestBox } from '../test-support/test-box.ts'
 
 /** A point about 11 km north of the reports' default location: no camera within 5 km. */
 const FAR_AWAY = { lat: 30.7574, lng: 104.0806, accuracyM: 12 }
@@ -62,12 +64,22 @@ t.test('附近路面监控: nearest cameras listed, one played into a canvas, st
   const rows = await page.$$eval('#nearby-cameras li[data-camera]', (lis) => lis.map((li) => [li.getAttribute('data-camera'), li.textContent]))
   t.same(rows.map((r) => r[0]), ['chunxi-1', 'dead-1'], 'nearest first; the one 30 km away is left out')
   t.match(rows[0]![1], /春熙路口 · 距事故约 \d+ 米/, 'name and distance in zh-CN')
-  t.same(box.cameraStreams.active(), [], 'nothing streams before the officer asks')
+  t.same(box.cameraStreams.active(), {}, 'nothing streams before the officer asks')
+
+  // Another officer already watches the camera: the console joins that stream in the middle.
+  const seat02 = await officer(box, 'seat02')
+  const other = new WebSocket(`${box.url.replace(/^http/, 'ws')}/api/cameras/chunxi-1/live`, { headers: { cookie: seat02.cookie } })
+  t.teardown(() => other.close())
+  await new Promise((done, reject) => {
+    other.once('message', done)
+    other.once('close', () => reject(new Error('the other viewer got no video')))
+  })
+  t.same(box.cameraStreams.active(), { 'chunxi-1': 1 })
 
   // Play the nearest camera: decoded MPEG-1 frames reach the canvas and keep changing.
   await page.click('button.camera-toggle[data-camera="chunxi-1"]')
   await waitFor('the video size on the canvas', () => page.$eval('canvas[data-camera="chunxi-1"]', (c) => (c as HTMLCanvasElement).width === 640), 60_000)
-  t.same(box.cameraStreams.active(), ['chunxi-1'], 'the box streams the camera to this viewer')
+  t.same(box.cameraStreams.active(), { 'chunxi-1': 2 }, 'the console is a second viewer of the same stream')
   const first = await canvasShot(page, 'chunxi-1')
   t.ok(first.spread > 30, `the canvas shows a picture, not a blank or a loading bar (colour spread ${first.spread.toFixed(1)})`)
   let later = first
@@ -78,25 +90,29 @@ t.test('附近路面监控: nearest cameras listed, one played into a canvas, st
   t.ok(later.spread > 30 && !later.data.equals(first.data), 'later frames replace earlier ones')
   t.equal(await page.textContent('li[data-camera="chunxi-1"] .camera-note'), '', 'no connection note while playing')
 
-  // Stopping the view closes the WebSocket: the box drops the viewer and, the last one gone, its ffmpeg.
+  // Stopping the view closes its WebSocket: the box drops that viewer; the other one keeps watching.
   await page.click('button.camera-toggle[data-camera="chunxi-1"]')
   t.equal(await page.$('canvas[data-camera="chunxi-1"]'), null, 'the canvas goes away')
-  await waitFor('the box to drop the viewer', () => box.cameraStreams.active().length === 0)
-  t.pass('the box has no viewer left for the camera')
+  await waitFor('the box to drop the console\'s viewer', () => box.cameraStreams.active()['chunxi-1'] === 1)
+  t.pass('the box dropped the console\'s viewer and streams on for the other officer')
+  other.close()
+  await waitFor('the box to stop the camera', () => Object.keys(box.cameraStreams.active()).length === 0)
+  t.pass('the last viewer gone, the stream stops')
 
   // A camera that cannot be reached: the officer is told, and the box holds nothing for it.
   await page.click('button.camera-toggle[data-camera="dead-1"]')
   await page.waitForFunction(() => document.querySelector('li[data-camera="dead-1"] .camera-note')?.textContent === '摄像头暂时无法连接', undefined, { timeout: 30_000 })
   t.equal(await page.textContent('button.camera-toggle[data-camera="dead-1"]'), '查看', 'the officer may try again')
-  t.same(box.cameraStreams.active(), [], 'nothing left streaming for the dead camera')
+  t.same(box.cameraStreams.active(), {}, 'nothing left streaming for the dead camera')
 
-  // Leaving the case with a view playing stops it too.
+  // Leaving the case with a view playing (this time the stream starts for it) stops it too.
   await page.click('button.camera-toggle[data-camera="chunxi-1"]')
-  await waitFor('the stream to start again', () => box.cameraStreams.active().includes('chunxi-1'), 60_000)
+  await waitFor('a picture again', () => page.$eval('canvas[data-camera="chunxi-1"]', (c) => (c as HTMLCanvasElement).width === 640), 60_000)
+  t.same(box.cameraStreams.active(), { 'chunxi-1': 1 })
   const far = await citizenReport(box, { location: FAR_AWAY, phone: '13900139000' })
   await far.citizen.post(`/api/citizen/cases/${far.caseId}/join`)
   await page.click('#end-call')
-  await waitFor('the box to drop the viewer after the call ended', () => box.cameraStreams.active().length === 0)
+  await waitFor('the box to drop the viewer after the call ended', () => Object.keys(box.cameraStreams.active()).length === 0)
   t.pass('ending the call stopped the camera view')
 
   // A case with no camera nearby says so.
