@@ -16,7 +16,7 @@ import { createDocumentService } from './documents/document-service.ts'
 import type { Db } from './db/open.ts'
 import { auditRoutes } from './http/audit-routes.ts'
 import { authRoutes } from './http/auth-routes.ts'
-import { createLiveStreams } from './cameras/live-streams.ts'
+import { createLiveStreams, type LiveStreams } from './cameras/live-streams.ts'
 import { cameraRoutes } from './http/camera-routes.ts'
 import { caseRoutes } from './http/case-routes.ts'
 import { citizenRoutes } from './http/citizen-routes.ts'
@@ -57,9 +57,11 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger']
   /** Serve HTTPS/WSS with this certificate chain and key (PEM); plain HTTP without. */
   https?: { cert: string; key: string }
+  /** The roadside cameras' live streams (made here when not given); stopped with the app. */
+  cameraStreams?: LiveStreams
 }
 
-export async function buildApp({ config, db, registry, media, plates, now = () => new Date(), logger = false, https }: AppDeps) {
+export async function buildApp({ config, db, registry, media, plates, now = () => new Date(), logger = false, https, cameraStreams = createLiveStreams() }: AppDeps) {
   const app = Fastify({
     logger,
     ...(https ? { https: { ...https, minVersion: 'TLSv1.2' as const } } : {}),
@@ -151,7 +153,6 @@ export async function buildApp({ config, db, registry, media, plates, now = () =
     await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } })
     await app.register(mediaRoutes, { db, cases, rooms, dataDir: config.dataDir, heartbeatMs: config.media.heartbeatMs, now, ...(plateOcr ? { plateOcr } : {}) })
     await app.register(webRoutes)
-    const cameraStreams = createLiveStreams()
     app.addHook('onClose', async () => cameraStreams.closeAll())
     await app.register(cameraRoutes, { cameras: config.cameras, streams: cameraStreams })
   }

@@ -60,7 +60,8 @@ export function createLiveStreams(ffmpegPath = 'ffmpeg') {
         if (entry.viewers.size === 0 && live.get(camera.id) === entry) stop(camera.id)
       }
     },
-    active: () => [...live.keys()],
+    /** Cameras being streamed, with how many viewers each. */
+    active: (): Record<string, number> => Object.fromEntries([...live].map(([id, l]) => [id, l.viewers.size])),
     closeAll: () => [...live.keys()].forEach(stop),
   }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_CONFIG, validateConfig, type Config } from '../../firmware-config/config.ts'
 import { buildApp } from '../app.ts'
+import { createLiveStreams, type LiveStreams } from '../cameras/live-streams.ts'
 import { openDb } from '../db/open.ts'
 import { createWorkerPool, type WorkerPool } from '../media/worker-pool.ts'
 import { createPlateReader } from '../../models/plate-reader.ts'
@@ -29,6 +30,8 @@ export interface TestBox {
   redirectUrl: string | null
   /** The SFU workers when started with `media`. */
   media: WorkerPool | undefined
+  /** The roadside cameras' live streams (which cameras have viewers). */
+  cameraStreams: LiveStreams
   close(): Promise<void>
 }
 
@@ -61,6 +64,7 @@ export async function startTestBox(overrides: Partial<Config> = {}, options: Tes
   const accounts = await seedDemoOfficers(db, dataDir, config.district.id, clock.now)
   const media = options.media ? await createWorkerPool({ ...config.media, workers: options.workers ?? 1 }) : undefined
   const tls = await loadServerTls(config)
+  const cameraStreams = createLiveStreams()
   const app = await buildApp({
     ...(tls ? { https: tls.https } : {}),
     config: { ...config, registry: { url: registry.url, timeoutMs: 500 } },
@@ -69,6 +73,7 @@ export async function startTestBox(overrides: Partial<Config> = {}, options: Tes
     media,
     ...(options.ocr ? { plates: createPlateReader({ workers: 1, homePrefix: config.ocr.homePlatePrefix }) } : {}),
     now: () => clock.now,
+    cameraStreams,
   })
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
   const redirect = tls ? await startHttpRedirect({ host: '127.0.0.1', port: 0, httpsPort: Number(new URL(url).port) }) : null
@@ -80,6 +85,7 @@ export async function startTestBox(overrides: Partial<Config> = {}, options: Tes
     registry,
     clock,
     media,
+    cameraStreams,
     caFile: tls?.caFile ?? null,
     redirectUrl: redirect?.url ?? null,
     accounts: Object.fromEntries(accounts.map((a) => [a.username, a])),

@@ -3,12 +3,14 @@
 import { CallClient } from './call-client.ts'
 import { renderCasePanel } from './case-panel.ts'
 import { $, api, h, show } from './dom.ts'
+import { roadsideCameras, type RoadsideCameras } from './roadside-cameras.ts'
 import type { SafetyCard } from '../media/signalling-protocol.ts'
 
 const main = $('#main')
 const status = $('#status')
 let call: CallClient | null = null
 let currentCase: string | null = null
+let cameras: RoadsideCameras | null = null
 let ringer: AudioContext | null = null
 
 const say = (text: string) => (status.textContent = text)
@@ -96,8 +98,10 @@ async function openCall(caseId: string, accept: boolean) {
     call = await CallClient.connect()
     const video = h('video', { id: 'citizen-video', autoplay: '', playsinline: '' })
     video.srcObject = call.remoteStream
-    const panel = h('aside', { id: 'case-panel' })
-    show(main, h('section', { id: 'call' }, video, controls(caseId)), panel)
+    const panel = h('div', { id: 'case-panel' })
+    closeCameras()
+    cameras = roadsideCameras(caseId)
+    show(main, h('section', { id: 'call' }, video, controls(caseId)), h('aside', {}, panel, cameras.el))
     call.on('peerLeft', ({ role }) => role === 'citizen' && say('群众连接已断开，等待其点击“继续处理”重新接入'))
     call.on('peerJoined', ({ role }) => role === 'citizen' && say('群众已重新接入'))
     call.on('cameraSwitched', ({ facing }) => say(facing === 'user' ? '群众已切换到前置摄像头' : '群众已切换到后置摄像头'))
@@ -105,6 +109,7 @@ async function openCall(caseId: string, accept: boolean) {
     call.onClose = (cause) => {
       if (cause === 'ended') return endOfCall()
       call = null
+      closeCameras()
       // The box replaced its media worker: reopen the same call. A lost connection waits for the officer.
       if (cause === 'interrupted') {
         say('视频服务已恢复，正在重新接入…')
@@ -154,7 +159,14 @@ function controls(caseId: string) {
 
 const renderCase = (caseId: string) => renderCasePanel($('#case-panel'), caseId, say)
 
+/** Leaving a case stops its camera views, so the box does not keep feeding a page that moved on. */
+function closeCameras() {
+  cameras?.close()
+  cameras = null
+}
+
 function endOfCall() {
+  closeCameras()
   const c = call
   call = null
   if (c) {
