@@ -10,7 +10,7 @@ import { loadConfig } from '../firmware-config/config.ts'
 import { createBoxAgent } from './box-agent.ts'
 import { readEnrolment } from './box-client.ts'
 import { applyDistrictConfig } from './config-apply.ts'
-import { systemMetrics } from './heartbeat-metrics.ts'
+import { syncBacklog, systemMetrics } from './heartbeat-metrics.ts'
 import { loadOrCreateNodeIdentity } from './node-identity.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -53,6 +53,16 @@ function callsInProgress(): number {
   }
 }
 
+/** A damaged acknowledgement file must not cost the heartbeat: unknown backlog, said in the log. */
+function backlog(): number | null {
+  try {
+    return syncBacklog(config.dataDir)
+  } catch (e) {
+    console.error(`sync backlog unknown: ${(e as Error).message}`)
+    return null
+  }
+}
+
 const pm2 = (...args: string[]) => promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'pm2'), args)
 
 const agent = createBoxAgent({
@@ -61,7 +71,7 @@ const agent = createBoxAgent({
   status: async () => ({
     versions: { software: softwareVersion, models: modelsVersion, config: (await boxHealth())?.configVersion ?? config.configVersion },
     system: await systemMetrics(config.dataDir),
-    syncBacklog: null, // no sync agent on the box yet
+    syncBacklog: backlog(),
     callsInProgress: callsInProgress(),
   }),
   apply: async (desired) => {
