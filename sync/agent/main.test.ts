@@ -1,13 +1,14 @@
 // The sync agent process: where it syncs to comes from the box's enrolment; with no platform it
-// exits 0; what the platform acknowledged ends up in the file the fleet heartbeat reads.
+// exits with the "not configured" code; what the platform acknowledged ends up in the file the fleet heartbeat reads.
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import t from 'tap'
+import { EXIT_NOT_CONFIGURED } from '../../firmware-config/exit-codes.ts'
 import { ENROLMENT_FILE } from '../../provisioning/box-client.ts'
 import { syncBacklog } from '../../provisioning/heartbeat-metrics.ts'
-import { admin, boxData, freePort, startAgent, startPlatform, waitDrained } from '../test-support/sync-rig.ts'
+import { boxData, enrolBoxData, freePort, startAgent, startPlatform, waitDrained } from '../test-support/sync-rig.ts'
 import { readAckRecord } from './ack-record.ts'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
@@ -24,11 +25,11 @@ function runMain(args: string[], env: Record<string, string>) {
   return new Promise<{ code: number | null; out: string }>((done) => proc.once('exit', (code) => done({ code, out })))
 }
 
-t.test('no platform configured and not enrolled: exits 0 saying so', async (t) => {
+t.test('no platform configured and not enrolled: exits with the "not configured" code, saying so', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kc-agent-'))
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
   const { code, out } = await runMain([], { KUAICHU_DATA_DIR: dataDir })
-  t.equal(code, 0, out)
+  t.equal(code, EXIT_NOT_CONFIGURED, out)
   t.match(out, /"event":"no_platform"/)
 })
 
@@ -51,19 +52,20 @@ t.test('an enrolled box syncs under its enrolled id to its enrolled platform; th
   for (let i = 0; i < 5; i++) box.addCase([2_000])
   const platform = await startPlatform(join(dir, 'platform'), await freePort())
   t.teardown(() => platform.kill())
-  t.equal((await admin(platform.url, 'POST', '/api/platform/v1/boxes', { boxId: 'box-jj-01', districtId: 'jinjiang', publicKeyPem: box.publicKeyPem })).status < 300, true, 'box registered')
-  writeFileSync(join(dataDir, 'identity', ENROLMENT_FILE), JSON.stringify({ boxId: 'box-jj-01', districtId: 'jinjiang', platformUrl: platform.url }))
+  // Real enrolment (one-time token, key proof): it writes identity/enrolment.json.
+  const boxId = await enrolBoxData(platform.url, dataDir)
+  t.not(boxId, 'jinjiang', 'the platform names the box (not the district id the agent used before enrolment)')
 
   const identity = await runMain(['identity'], { KUAICHU_DATA_DIR: dataDir })
-  t.match(JSON.parse(identity.out), { boxId: 'box-jj-01', districtId: 'jinjiang' }, 'the identity subcommand names the enrolled box')
+  t.match(JSON.parse(identity.out), { boxId, districtId: 'jinjiang' }, 'the identity subcommand names the enrolled box')
   t.equal(syncBacklog(dataDir), null, 'before any sync the heartbeat reports no backlog figure')
 
   // The pre-enrolment settings point elsewhere: the enrolment wins.
   const agent = startAgent(dataDir, 'http://127.0.0.1:9', { KUAICHU_BOX_ID: 'not-this-one' })
   t.teardown(() => agent.kill())
-  t.match(JSON.parse(await agent.waitFor(/"event":"started"/)), { boxId: 'box-jj-01', platform: platform.url })
+  t.match(JSON.parse(await agent.waitFor(/"event":"started"/)), { boxId, platform: platform.url })
   const head = box.outboxHead()
-  await waitDrained(platform.url, 'box-jj-01', head)
+  await waitDrained(platform.url, boxId, head)
   // The platform's status already shows the ack; the agent writes its file right after the reply.
   const record = await until(() => {
     const r = readAckRecord(dataDir)
