@@ -8,6 +8,7 @@ import { canonicalJson, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, PATHS, PROTOCOL_VERSI
 import { writeAckRecord } from './ack-record.ts'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts'
 import { pullDownstream } from './downstream.ts'
+import { sleep } from './sleep.ts'
 import { uploadEvidence } from './evidence-upload.ts'
 import type { openOutboxReader } from './outbox-reader.ts'
 import type { PlatformClient } from './platform-client.ts'
@@ -23,12 +24,6 @@ export interface AgentOptions {
   now?: () => Date
   log?: (event: Record<string, unknown>) => void
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => { clearTimeout(t); resolve() }, { once: true })
-  })
 
 export function createAgent(o: AgentOptions) {
   const { client, outbox, dataDir } = o
