@@ -4,9 +4,10 @@
 // Box id and platform: the box's enrolment (<dataDir>/identity/enrolment.json); not enrolled, the
 // box's configuration (platform.url, KUAICHU_PLATFORM_URL) and KUAICHU_BOX_ID (default: the
 // district id). KUAICHU_SYNC_BATCH_SIZE: events per batch, at most the protocol's bound.
-// Exits 0 (and pm2 leaves it stopped) when no platform is configured.
+// Exits EXIT_NOT_CONFIGURED (and pm2 leaves it stopped) when no platform is configured.
 import { join } from 'node:path'
 import { ConfigError, loadConfig } from '../../firmware-config/config.ts'
+import { EXIT_NOT_CONFIGURED } from '../../firmware-config/exit-codes.ts'
 import { readEnrolment } from '../../provisioning/box-client.ts'
 import { loadOrCreateNodeIdentity, PUBLIC_KEY_FILE } from '../../provisioning/node-identity.ts'
 import { createAgent } from './agent.ts'
@@ -35,6 +36,7 @@ try {
     console.log(JSON.stringify({ boxId, districtId, keyId: identity.keyId, publicKeyFile: join(identityDir, PUBLIC_KEY_FILE) }))
   } else if (!platformUrl) {
     console.log(JSON.stringify({ event: 'no_platform', message: 'platform.url not set and the box is not enrolled: sync agent not needed' }))
+    process.exitCode = EXIT_NOT_CONFIGURED
   } else {
     const client = createPlatformClient({ baseUrl: platformUrl, boxId, identity })
     const outbox = await openWhenReady(join(config.dataDir, 'kuaichu.db'))
