@@ -1,16 +1,18 @@
 // The box's fleet agent process (run by pm2 beside the box): heartbeats to the platform, applies
 // rolled-out configuration by restarting the box under pm2 and checking /api/health.
-// Exits 0 (and pm2 leaves it stopped) when the box has no platform or is not enrolled yet.
+// Exits EXIT_NOT_CONFIGURED (and pm2 leaves it stopped) when the box has no platform or is not
+// enrolled yet.
 import { execFile } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
 import { loadConfig } from '../firmware-config/config.ts'
+import { EXIT_NOT_CONFIGURED } from '../firmware-config/exit-codes.ts'
 import { createBoxAgent } from './box-agent.ts'
 import { readEnrolment } from './box-client.ts'
 import { applyDistrictConfig } from './config-apply.ts'
-import { systemMetrics } from './heartbeat-metrics.ts'
+import { syncBacklog, systemMetrics } from './heartbeat-metrics.ts'
 import { loadOrCreateNodeIdentity } from './node-identity.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -22,7 +24,7 @@ const identityDir = join(config.dataDir, 'identity')
 const enrolled = readEnrolment(identityDir)
 if (!config.platform.url || !enrolled) {
   console.log(config.platform.url ? `not enrolled: run provisioning/enrol-cli.ts (identity in ${identityDir})` : 'platform.url not set: fleet agent not needed')
-  process.exit(0)
+  process.exit(EXIT_NOT_CONFIGURED)
 }
 const districtFile = process.env.KUAICHU_DISTRICT_CONFIG
 const boxUrl = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}`
@@ -53,6 +55,16 @@ function callsInProgress(): number {
   }
 }
 
+/** A damaged acknowledgement file must not cost the heartbeat: unknown backlog, said in the log. */
+function backlog(): number | null {
+  try {
+    return syncBacklog(config.dataDir)
+  } catch (e) {
+    console.error(`sync backlog unknown: ${(e as Error).message}`)
+    return null
+  }
+}
+
 const pm2 = (...args: string[]) => promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'pm2'), args)
 
 const agent = createBoxAgent({
@@ -61,7 +73,7 @@ const agent = createBoxAgent({
   status: async () => ({
     versions: { software: softwareVersion, models: modelsVersion, config: (await boxHealth())?.configVersion ?? config.configVersion },
     system: await systemMetrics(config.dataDir),
-    syncBacklog: null, // no sync agent on the box yet
+    syncBacklog: backlog(),
     callsInProgress: callsInProgress(),
   }),
   apply: async (desired) => {

@@ -1,17 +1,20 @@
 // The box's side of the fleet protocol: enrolment and signed messages to the platform.
 import { join } from 'node:path'
-import { existsSync, readFileSync, renameSync } from 'node:fs'
-import { writeFileDurably } from '../appliance/durable-write.ts'
+import { existsSync, renameSync } from 'node:fs'
+import { Type, type Static } from '@sinclair/typebox'
+import { readJsonFile, writeFileDurably } from '../appliance/durable-write.ts'
 import { loadOrCreateNodeIdentity, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, type NodeIdentity } from './node-identity.ts'
 import type { BoxMessage, EnrolReply, SignedEnvelope } from './fleet-protocol.ts'
 
 export const ENROLMENT_FILE = 'enrolment.json'
 
-export interface Enrolled {
-  boxId: string
-  districtId: string
-  platformUrl: string
-}
+/** What enrolment leaves in the key directory; read by the fleet agent and the sync agent. */
+const Enrolled = Type.Object({
+  boxId: Type.String({ minLength: 1, maxLength: 64 }),
+  districtId: Type.String({ minLength: 1, maxLength: 64 }),
+  platformUrl: Type.String({ pattern: '^https?://' }),
+}, { additionalProperties: false })
+export type Enrolled = Static<typeof Enrolled>
 
 export class PlatformError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -51,9 +54,9 @@ export async function enrolBox(opts: { platformUrl: string; token: string; keyDi
   return enrolled
 }
 
+/** null when the box is not enrolled; a damaged file is an error naming the file and the field. */
 export function readEnrolment(keyDir: string): Enrolled | null {
-  const file = join(keyDir, ENROLMENT_FILE)
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Enrolled) : null
+  return readJsonFile(join(keyDir, ENROLMENT_FILE), Enrolled)
 }
 
 /** Sends one message in a signed envelope. */

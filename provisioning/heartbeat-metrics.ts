@@ -1,8 +1,11 @@
 // What a heartbeat reports about the machine (systeminformation): CPU, memory, the disk holding
-// the data directory, temperature, load, uptime.
+// the data directory, temperature, load, uptime; and the sync backlog.
+import { existsSync } from 'node:fs'
 import { loadavg, uptime } from 'node:os'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
+import Database from 'better-sqlite3'
 import si from 'systeminformation'
+import { readAckRecord } from '../sync/agent/ack-record.ts'
 import type { HeartbeatPayload } from './fleet-protocol.ts'
 
 const clampPercent = (n: number) => Math.min(100, Math.max(0, Number.isFinite(n) ? n : 0))
@@ -23,5 +26,25 @@ export async function systemMetrics(dataDir: string): Promise<HeartbeatPayload['
     temperatureC: celsius,
     load1: loadavg()[0] ?? 0,
     uptimeSeconds: uptime(),
+  }
+}
+
+/**
+ * Outbox events the platform has not acknowledged yet: the outbox head (read-only, from the box's
+ * database) minus what the sync agent last heard the platform acknowledge. null when no sync
+ * agent has ever had an answer from the platform.
+ */
+export function syncBacklog(dataDir: string): number | null {
+  const acked = readAckRecord(dataDir)
+  if (!acked) return null
+  const file = join(dataDir, 'kuaichu.db')
+  if (!existsSync(file)) return 0
+  const db = new Database(file, { readonly: true, fileMustExist: true })
+  try {
+    const head = db.prepare('SELECT coalesce(max(seq), 0) FROM outbox').pluck().get() as number
+    // An acknowledgement beyond the head (a database restored from an older backup) is no backlog.
+    return Math.max(0, head - acked.ackedSeq)
+  } finally {
+    db.close()
   }
 }

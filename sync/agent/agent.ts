@@ -1,11 +1,14 @@
 // The sync loop: push the outbox in ordered, bounded, signed batches (at least once; the platform
 // deduplicates), then the evidence files the platform still misses, then pull downstream documents.
 // Any failure backs off with jitter and starts again from what the platform has acknowledged, so a
-// killed agent loses nothing: all its state lives in the box's outbox and on the platform.
+// killed agent loses nothing: all its state lives in the box's outbox and on the platform. The
+// platform's acknowledgement is also noted in a file (ack-record.ts) for the fleet heartbeat.
 import { join } from 'node:path'
 import { canonicalJson, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, PATHS, PROTOCOL_VERSION, type BatchReply, type MissingEvidence } from '../protocol.ts'
+import { writeAckRecord } from './ack-record.ts'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts'
 import { pullDownstream } from './downstream.ts'
+import { sleep } from './sleep.ts'
 import { uploadEvidence } from './evidence-upload.ts'
 import type { openOutboxReader } from './outbox-reader.ts'
 import type { PlatformClient } from './platform-client.ts'
@@ -22,25 +25,32 @@ export interface AgentOptions {
   log?: (event: Record<string, unknown>) => void
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => { clearTimeout(t); resolve() }, { once: true })
-  })
-
 export function createAgent(o: AgentOptions) {
   const { client, outbox, dataDir } = o
   const batchSize = Math.min(o.batchSize ?? 1000, MAX_BATCH_EVENTS)
   const log = o.log ?? ((e) => console.log(JSON.stringify(e)))
   const now = o.now ?? (() => new Date())
   let acked: number | undefined
+  let recorded: number | undefined
   let lastDownstream = 0
+
+  /** Keeps the platform's ack for the heartbeat. A failed write must not stop the sync itself. */
+  function noteAck(seq: number) {
+    acked = seq
+    if (seq === recorded) return
+    try {
+      writeAckRecord(dataDir, { ackedSeq: seq, at: now().toISOString() })
+      recorded = seq
+    } catch (err) {
+      log({ event: 'ack_record_error', error: (err as Error).message })
+    }
+  }
 
   /** Sends batches until the outbox is drained; returns how many events went. */
   async function pushEvents(): Promise<number> {
     let sent = 0
     let cursor = acked ?? (await client.request<{ ackedSeq: number }>('GET', PATHS.ack)).body.ackedSeq
-    acked = cursor
+    noteAck(cursor)
     for (;;) {
       const slice = outbox.read(cursor, batchSize)
       if (slice.events.length === 0) return sent
@@ -54,7 +64,8 @@ export function createAgent(o: AgentOptions) {
       const reply = (await client.request<BatchReply>('POST', PATHS.batches, body)).body
       log({ event: 'batch', first: slice.events[0]!.seq, last: slice.events[slice.events.length - 1]!.seq, ...reply })
       // The platform's contiguous ack, not what we sent, decides where the next batch starts.
-      acked = cursor = reply.ackedSeq
+      cursor = reply.ackedSeq
+      noteAck(cursor)
       sent += slice.events.length
     }
   }
