@@ -10,6 +10,7 @@ import Database from 'better-sqlite3'
 import { loadConfig } from '../firmware-config/config.ts'
 import { EXIT_NOT_CONFIGURED } from '../firmware-config/exit-codes.ts'
 import { createBoxAgent } from './box-agent.ts'
+import { fetchBoxHealth } from './box-health.ts'
 import { readEnrolment } from './box-client.ts'
 import { applyDistrictConfig } from './config-apply.ts'
 import { syncBacklog, systemMetrics } from './heartbeat-metrics.ts'
@@ -22,27 +23,18 @@ const HEALTH_WAIT_MS = 90_000
 const config = loadConfig()
 const identityDir = join(config.dataDir, 'identity')
 const enrolled = readEnrolment(identityDir)
-if (!config.platform.url || !enrolled) {
+// The enrolment names the platform; before it there is nothing to report to.
+if (!enrolled) {
   console.log(config.platform.url ? `not enrolled: run provisioning/enrol-cli.ts (identity in ${identityDir})` : 'platform.url not set: fleet agent not needed')
   process.exit(EXIT_NOT_CONFIGURED)
 }
 const districtFile = process.env.KUAICHU_DISTRICT_CONFIG
-const boxUrl = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}`
 
 const softwareVersion = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
 const modelsFile = join(ROOT, 'models', 'manifest.json')
 const modelsVersion = existsSync(modelsFile)
   ? (({ package: p }) => `${p.name}@${p.version}`)(JSON.parse(readFileSync(modelsFile, 'utf8')) as { package: { name: string; version: string } })
   : 'none'
-
-async function boxHealth(): Promise<{ configVersion: string } | null> {
-  try {
-    const res = await fetch(`${boxUrl}/api/health`, { signal: AbortSignal.timeout(3000) })
-    return res.ok ? ((await res.json()) as { configVersion: string }) : null
-  } catch {
-    return null
-  }
-}
 
 function callsInProgress(): number {
   const file = join(config.dataDir, 'kuaichu.db')
@@ -71,7 +63,7 @@ const agent = createBoxAgent({
   enrolled,
   identity: loadOrCreateNodeIdentity(identityDir),
   status: async () => ({
-    versions: { software: softwareVersion, models: modelsVersion, config: (await boxHealth())?.configVersion ?? config.configVersion },
+    versions: { software: softwareVersion, models: modelsVersion, config: (await fetchBoxHealth(config))?.configVersion ?? config.configVersion },
     system: await systemMetrics(config.dataDir),
     syncBacklog: backlog(),
     callsInProgress: callsInProgress(),
@@ -84,7 +76,7 @@ const agent = createBoxAgent({
       restart: async () => void (await pm2('restart', BOX_PROCESS, '--update-env')),
       healthy: async (version) => {
         for (const until = Date.now() + HEALTH_WAIT_MS; Date.now() < until; await new Promise((r) => setTimeout(r, 1000))) {
-          if ((await boxHealth())?.configVersion === version) return true
+          if ((await fetchBoxHealth(config))?.configVersion === version) return true
         }
         return false
       },

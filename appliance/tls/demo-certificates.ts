@@ -19,9 +19,15 @@ export interface DemoCertificates {
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
+/** Where the demo box keeps its CA and server certificate (pure: creates nothing). */
+export function demoCertificateFiles(dataDir: string): DemoCertificates {
+  const dir = join(dataDir, 'tls')
+  return { certFile: join(dir, 'server-chain.crt'), keyFile: join(dir, 'server.key'), caFile: join(dir, 'ca.crt') }
+}
+
 export async function ensureDemoCertificates(dataDir: string, hosts: readonly string[]): Promise<DemoCertificates> {
   const dir = join(dataDir, 'tls')
-  const files = { certFile: join(dir, 'server-chain.crt'), keyFile: join(dir, 'server.key'), caFile: join(dir, 'ca.crt') }
+  const files = demoCertificateFiles(dataDir)
   if (Object.values(files).every((f) => existsSync(f)) && coversHosts(readFileSync(files.certFile, 'utf8'), hosts)) return files
   mkdirSync(dir, { recursive: true, mode: 0o700 })
 

@@ -2,7 +2,7 @@
 // box's own local CA and server certificate (see demo-certificates.ts).
 import { readFileSync } from 'node:fs'
 import type { Config } from '../../firmware-config/config.ts'
-import { ensureDemoCertificates } from './demo-certificates.ts'
+import { demoCertificateFiles, ensureDemoCertificates } from './demo-certificates.ts'
 
 export interface ServerTls {
   https: { cert: string; key: string }
@@ -24,4 +24,10 @@ export async function loadServerTls(config: Config): Promise<ServerTls | null> {
   }
   const files = await ensureDemoCertificates(config.dataDir, demoHosts(config))
   return { https: { cert: readFileSync(files.certFile, 'utf8'), key: readFileSync(files.keyFile, 'utf8') }, caFile: files.caFile }
+}
+
+/** The certificate file the box serves (chain, leaf first), or null on plain HTTP. Creates nothing. */
+export function servedCertificateFile(config: Config): string | null {
+  if (!config.tls.enabled) return null
+  return config.tls.certFile || demoCertificateFiles(config.dataDir).certFile
 }

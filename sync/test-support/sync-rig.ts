@@ -11,7 +11,7 @@ import { createCaseService } from '../../appliance/cases/case-service.ts'
 import { openDb } from '../../appliance/db/open.ts'
 import { storeEvidenceBytes } from '../../appliance/evidence/file-store.ts'
 import { createRegistryClient } from '../../appliance/registry/client.ts'
-import { enrolBox, readEnrolment } from '../../provisioning/box-client.ts'
+import { enrolBox } from '../../provisioning/box-client.ts'
 import { loadOrCreateNodeIdentity, PUBLIC_KEY_FILE } from '../../provisioning/node-identity.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -117,15 +117,9 @@ export async function startPlatform(dataDir: string, port: number): Promise<Chil
   return Object.assign(c, { url: `http://127.0.0.1:${port}` })
 }
 
-/** The sync agent of a box data dir, under the box id its enrolment gave it. */
+/** The sync agent of a box data dir (it takes its box id from the enrolment when there is one). */
 export function startAgent(boxDataDir: string, platformUrl: string, extraEnv: Record<string, string> = {}): Child {
-  const enrolled = readEnrolment(join(boxDataDir, 'identity'))
-  return child(['sync/agent/main.ts'], {
-    KUAICHU_DATA_DIR: boxDataDir,
-    KUAICHU_PLATFORM_URL: platformUrl,
-    ...(enrolled ? { KUAICHU_BOX_ID: enrolled.boxId } : {}),
-    ...extraEnv,
-  })
+  return child(['sync/agent/main.ts'], { KUAICHU_DATA_DIR: boxDataDir, KUAICHU_PLATFORM_URL: platformUrl, ...extraEnv })
 }
 
 // Admin sessions survive a platform restart (they live in its store): one login per platform.
