@@ -22,6 +22,9 @@ export interface ReadOptions extends DecodeOptions {
   detection?: Partial<DetectionOptions>
   /** Lines recognised together in one batch (sorted by width). */
   batchSize?: number
+  /** Read narrow lines at their own width first, and only unsure ones at 320 (default: true). Cards
+   * turn it off: most of their short lines have an unsure character and would be read twice. */
+  narrowFirst?: boolean
 }
 
 /** A line with the dominant background colour around it (a plate's colour when the line is a plate). */
@@ -57,9 +60,10 @@ export async function readLines(bytes: Uint8Array, infer: Infer, dictionary: rea
 
   const batchSize = Math.max(1, options.batchSize ?? 6)
   const recognise = (qs: readonly Quad[], minWidth: number) => recogniseLines(img, qs, minWidth, batchSize, infer, dictionary)
-  const lines = await recognise(quads, REC_NARROW_MIN_WIDTH)
+  const narrowFirst = options.narrowFirst ?? true
+  const lines = await recognise(quads, narrowFirst ? REC_NARROW_MIN_WIDTH : REC_MIN_WIDTH)
   // Lines at least as wide as the trained width were read at it already.
-  const unsure = lines.flatMap((l, i) => (recognitionWidth(quads[i]!) < REC_MIN_WIDTH && (l.text === '' || l.chars.some((c) => c.p < UNSURE)) ? [i] : []))
+  const unsure = narrowFirst ? lines.flatMap((l, i) => (recognitionWidth(quads[i]!) < REC_MIN_WIDTH && (l.text === '' || l.chars.some((c) => c.p < UNSURE)) ? [i] : [])) : []
   if (unsure.length > 0) {
     const again = await recognise(unsure.map((i) => quads[i]!), REC_MIN_WIDTH)
     unsure.forEach((i, k) => (lines[i] = again[k]!))
