@@ -19,9 +19,13 @@ export interface DetectionOptions {
   maxCandidates: number
 }
 
-/** PaddleOCR defaults, except unclip 2.0 (1.5 cuts the province character of plates). */
+/**
+ * PaddleOCR defaults, except unclip 2.0 (1.5 cuts the province character of plates) and a longer side
+ * of 736 instead of 960: detection is most of a frame's time and grows with the pixels (960×544 costs
+ * ~1.9× 736×416); a plate a fifth of a 1280×720 frame wide still has ~12 px characters at 736.
+ */
 export const PLATE_DETECTION: DetectionOptions = {
-  limitSideLen: 960,
+  limitSideLen: 736,
   thresh: 0.3,
   boxThresh: 0.6,
   unclipRatio: 2.0,
@@ -44,18 +48,19 @@ export interface DetectionInput {
   dims: [1, 3, number, number]
 }
 
+/** (x/255 − mean)/std for every byte value, per BGR channel: three table look-ups a pixel. */
+const NORMALISED = [0, 1, 2].map((c) => Float32Array.from({ length: 256 }, (_, x) => (x / 255 - MEAN[c]!) / STD[c]!))
+
 /** NCHW float tensor, channels in BGR order, ImageNet mean/std applied per BGR channel as PaddleOCR does. */
 export function toDetectionTensor(img: RgbImage): DetectionInput {
   const { width, height, data } = img
   const plane = width * height
   const out = new Float32Array(3 * plane)
-  for (let i = 0; i < plane; i++) {
-    const r = data[i * 3] ?? 0
-    const g = data[i * 3 + 1] ?? 0
-    const b = data[i * 3 + 2] ?? 0
-    out[i] = (b / 255 - MEAN[0]) / STD[0]
-    out[plane + i] = (g / 255 - MEAN[1]) / STD[1]
-    out[2 * plane + i] = (r / 255 - MEAN[2]) / STD[2]
+  const [nb, ng, nr] = NORMALISED as [Float32Array, Float32Array, Float32Array]
+  for (let i = 0, j = 0; i < plane; i++, j += 3) {
+    out[i] = nb[data[j + 2]!]!
+    out[plane + i] = ng[data[j + 1]!]!
+    out[2 * plane + i] = nr[data[j]!]!
   }
   return { data: out, dims: [1, 3, height, width] }
 }

@@ -32,6 +32,6 @@ t.test('the engine reads most of a hard slice', async (t) => {
   const chars = set.reduce((n, s) => n + Array.from(s.truth).length, 0)
   const wrong = reads.reduce((n, r, i) => n + editDistance(r, set[i]!.truth), 0)
   const misses = reads.map((r, i) => `${set[i]!.truth}→${r || '∅'}`).filter((_, i) => reads[i] !== set[i]!.truth)
-  t.ok(exact / set.length >= 0.85, `exact ${exact}/${set.length}; misses: ${misses.join(' ')}`)
-  t.ok(1 - wrong / chars >= 0.96, `characters ${(100 * (1 - wrong / chars)).toFixed(1)}%`)
+  t.ok(exact / set.length >= 0.9, `exact ${exact}/${set.length}; misses: ${misses.join(' ')}`)
+  t.ok(1 - wrong / chars >= 0.98, `characters ${(100 * (1 - wrong / chars)).toFixed(1)}%`)
 })

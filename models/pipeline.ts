@@ -4,7 +4,8 @@ import type { PlateColour } from '../appliance/rules/plates.ts'
 import { decodeImage, type DecodeOptions } from './image.ts'
 import { colourShares, plateColour } from './plate-colour.ts'
 import { PLATE_DETECTION, postprocessDetection, prepareDetection, type DetectionOptions, type Quad } from './detect.ts'
-import { ctcDecode, mergeLines, normaliseReading, recognitionWidth, toRecognitionTensor, wholeImageQuad, type TextLine } from './recognise.ts'
+import type { RgbImage } from './image.ts'
+import { ctcDecode, mergeLines, normaliseReading, recognitionWidth, REC_MIN_WIDTH, REC_NARROW_MIN_WIDTH, toRecognitionTensor, wholeImageQuad, type TextLine } from './recognise.ts'
 
 export interface Tensor {
   data: Float32Array
@@ -21,12 +22,18 @@ export interface ReadOptions extends DecodeOptions {
   detection?: Partial<DetectionOptions>
   /** Lines recognised together in one batch (sorted by width). */
   batchSize?: number
+  /** Read narrow lines at their own width first, and only unsure ones at 320 (default: true). Cards
+   * turn it off: most of their short lines have an unsure character and would be read twice. */
+  narrowFirst?: boolean
 }
 
 /** A line with the dominant background colour around it (a plate's colour when the line is a plate). */
 export interface ReadLine extends TextLine {
   colour?: PlateColour
 }
+
+/** A line with a character below this probability (or no text) is read again at the trained width. */
+const UNSURE = 0.9
 
 export interface ReadResult {
   width: number
@@ -52,25 +59,45 @@ export async function readLines(bytes: Uint8Array, infer: Infer, dictionary: rea
   const t2 = performance.now()
 
   const batchSize = Math.max(1, options.batchSize ?? 6)
-  const order = quads.map((q, i) => ({ q, i, w: recognitionWidth(q) })).sort((a, b) => a.w - b.w)
-  const lines: TextLine[] = new Array<TextLine>(quads.length)
-  for (let s = 0; s < order.length; s += batchSize) {
-    const batch = order.slice(s, s + batchSize)
-    const input = toRecognitionTensor(img, batch.map((b) => b.q))
-    const out = await infer('recognition', input)
-    ctcDecode(out.data, out.dims, dictionary).forEach((r, k) => {
-      const item = batch[k]
-      if (item) lines[item.i] = { ...normaliseReading(r), quad: item.q, parts: 1 }
-    })
+  const recognise = (qs: readonly Quad[], minWidth: number) => recogniseLines(img, qs, minWidth, batchSize, infer, dictionary)
+  const narrowFirst = options.narrowFirst ?? true
+  const lines = await recognise(quads, narrowFirst ? REC_NARROW_MIN_WIDTH : REC_MIN_WIDTH)
+  // Lines at least as wide as the trained width were read at it already.
+  const unsure = narrowFirst ? lines.flatMap((l, i) => (recognitionWidth(quads[i]!) < REC_MIN_WIDTH && (l.text === '' || l.chars.some((c) => c.p < UNSURE)) ? [i] : [])) : []
+  if (unsure.length > 0) {
+    const again = await recognise(unsure.map((i) => quads[i]!), REC_MIN_WIDTH)
+    unsure.forEach((i, k) => (lines[i] = again[k]!))
   }
   const t3 = performance.now()
   return {
     width: img.width,
     height: img.height,
-    lines: mergeLines(lines.filter((l) => l !== undefined && l.text !== '')).map((l) => {
+    lines: mergeLines(lines.filter((l) => l.text !== '')).map((l) => {
       const colour = plateColour(colourShares(img, l.quad))
       return colour ? { ...l, colour } : l
     }),
     timings: { decodeMs: t1 - t0, detectMs: t2 - t1, recogniseMs: t3 - t2 },
   }
+}
+
+/** Recognises quads in batches of similar width (sorted, so one long line does not widen the rest); results in quad order. */
+async function recogniseLines(
+  img: RgbImage,
+  quads: readonly Quad[],
+  minWidth: number,
+  batchSize: number,
+  infer: Infer,
+  dictionary: readonly string[],
+): Promise<TextLine[]> {
+  const order = quads.map((q, i) => ({ q, i, w: recognitionWidth(q) })).sort((a, b) => a.w - b.w)
+  const lines = new Array<TextLine>(quads.length)
+  for (let s = 0; s < order.length; s += batchSize) {
+    const batch = order.slice(s, s + batchSize)
+    const out = await infer('recognition', toRecognitionTensor(img, batch.map((b) => b.q), minWidth))
+    ctcDecode(out.data, out.dims, dictionary).forEach((r, k) => {
+      const item = batch[k]
+      if (item) lines[item.i] = { ...normaliseReading(r), quad: item.q, parts: 1 }
+    })
+  }
+  return lines
 }

@@ -30,9 +30,21 @@ const MISSING_PROVINCE_P = 0.05
 const EXTRA_CHAR_P = 0.5
 /** Weight of a suffix the recogniser missed (small red 警, blurred 挂) that the plate's colour implies. */
 const MISSING_SUFFIX_P = 0.2
+/**
+ * Weight of a plate whose kind cannot have the measured colour (a green plate read as a 7-character
+ * ordinary plate has lost a character). Not zero: the colour measure can be fooled by glare or the car.
+ */
+const COLOUR_MISMATCH_P = 0.2
 const SUFFIXES_BY_COLOUR: Partial<Record<PlateColour, string[]>> = { white: ['警'], black: ['港', '澳', '领'], yellow: ['学', '挂'] }
 
 const isProvince = (c: string): boolean => PROVINCES.includes(c)
+
+/** Green and yellow-green are told apart by the yellow part alone, which the text box may leave out. */
+function colourFits(colours: readonly PlateColour[], measured: PlateColour | undefined): boolean {
+  if (!measured) return true
+  const green = (c: PlateColour): boolean => c === 'green' || c === 'yellow-green'
+  return colours.some((c) => c === measured || (green(c) && green(measured)))
+}
 
 function prior(plate: string, homePrefix: string | undefined): number {
   if (!homePrefix) return 1
@@ -69,7 +81,7 @@ export function rankCandidates(chars: readonly CharReading[], options: Candidate
   const add = (plate: string, p: number): void => {
     const parsed = parsePlate(plate)
     if (!parsed.ok) return
-    const s = p * prior(parsed.plate, options.homePrefix)
+    const s = p * prior(parsed.plate, options.homePrefix) * (colourFits(parsed.colours, options.colour) ? 1 : COLOUR_MISMATCH_P)
     scored.set(parsed.plate, Math.max(scored.get(parsed.plate) ?? 0, s))
   }
   for (const c of expand(chars)) add(c.plate, c.p)

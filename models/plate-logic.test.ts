@@ -36,6 +36,15 @@ t.test('candidates: lost province, extra character, lost suffix', async (t) => {
   t.equal(rankCandidates(sure('川AO12I4'))[0]?.plate, '川A01214', 'O/I in the serial are 0/1')
 })
 
+t.test('candidates: the plate kind must fit the measured colour', async (t) => {
+  // A green new-energy plate whose province was not read at all: 7 characters left.
+  const lost = sure('MAA7398')
+  t.equal(rankCandidates(lost, { homePrefix: '川A' })[0]?.plate, '川AA7398', 'without a colour, replacing the doubtful M wins')
+  t.equal(rankCandidates(lost, { homePrefix: '川A', colour: 'green' })[0]?.plate, '川MAA7398', 'green: only an 8-character plate fits')
+  t.equal(rankCandidates(sure('川A12345D'), { colour: 'green' })[0]?.plate, '川A12345D', 'green and yellow-green are not told apart by the box')
+  t.equal(rankCandidates(sure('川A12345'), { colour: 'green' })[0]?.plate, '川A12345', 'a lone mismatching reading is still offered')
+})
+
 t.test('colour buckets and plate colour', async (t) => {
   t.equal(colourBucket(11, 60, 156), 'blue')
   t.equal(colourBucket(242, 192, 0), 'yellow')

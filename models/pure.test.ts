@@ -32,7 +32,7 @@ t.test('DB post-processing finds a block and unclips it', async (t) => {
   t.equal(postprocessDetection(weak, W, H, W, H).length, 0, 'below box threshold 0.6')
 })
 
-t.test('recognition tensor: height 48, min width 320, BGR, (x/255−0.5)/0.5, zero padding', async (t) => {
+t.test('recognition tensor: height 48, min width 320 (or narrow), BGR, (x/255−0.5)/0.5, zero padding', async (t) => {
   const img = { width: 96, height: 48, data: new Uint8Array(96 * 48 * 3) }
   for (let i = 0; i < 96 * 48; i++) img.data.set([255, 0, 51], i * 3) // R=255 G=0 B=51
   const q: Quad = [[0, 0], [96, 0], [96, 48], [0, 48]]
@@ -43,6 +43,8 @@ t.test('recognition tensor: height 48, min width 320, BGR, (x/255−0.5)/0.5, ze
   t.ok(Math.abs(data[0]! - (51 / 255 - 0.5) / 0.5) < 1e-5, 'channel 0 is blue')
   t.ok(Math.abs(data[2 * plane]! - 1) < 1e-5, 'channel 2 is red')
   t.equal(data[200], 0, 'right padding is 0')
+  t.same(toRecognitionTensor(img, [q], 64).dims, [1, 3, 48, 96], 'a narrow batch: the line itself, no padding to 320')
+  t.same(toRecognitionTensor(img, [[[0, 0], [100, 0], [100, 48], [0, 48]]], 64).dims, [1, 3, 48, 104], 'widths are multiples of 8')
 })
 
 t.test('CTC greedy decoding', async (t) => {

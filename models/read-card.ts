@@ -182,6 +182,7 @@ export function interpretCard(lines: readonly TextLine[], today: string): CardRe
 
 /** Reads a card photo with the engine (detection + recognition) and interprets it. */
 export async function readCard(engine: Pick<OcrEngine, 'readLines'>, bytes: Uint8Array, today: string): Promise<CardReading> {
-  const result = await engine.readLines(bytes, { mode: 'frame', detection: { unclipRatio: 1.5 } })
+  // Card text is small: keep PaddleOCR's 960 (plates use 736).
+  const result = await engine.readLines(bytes, { mode: 'frame', detection: { unclipRatio: 1.5, limitSideLen: 960 }, narrowFirst: false })
   return interpretCard(result.lines, today)
 }

@@ -151,7 +151,7 @@ export async function readPlates(engine: Pick<OcrEngine, 'readLines'>, bytes: Ui
   const interpret = (lines: readonly ReadLine[]): PlateReading[] => joinDoubleRows(lines).map((l) => interpretLine(l, options))
   const first = await engine.readLines(bytes, { ...options, mode: mode === 'crop' ? 'crop' : 'frame' })
   let readings = interpret(first.lines)
-  if (mode !== 'crop') readings = await recoverTopRows(engine, bytes, readings, first, options)
+  if (mode !== 'crop') readings = await recoverFronts(engine, bytes, await recoverTopRows(engine, bytes, readings, first, options), first, options)
   readings = rank(readings)
   const plateShaped = first.width / first.height >= 1.8 && first.width / first.height <= 6
   if (mode === 'auto' && plateShaped && !readings.some((r) => r.valid)) {
@@ -197,6 +197,48 @@ async function recoverTopRows(
     const joined = topLine ? joinDoubleRows([{ ...topLine, quad: region }, bottomLine]).find((l) => l.doubleRow) : undefined
     const reading = joined ? interpretLine(joined, options) : undefined
     out.push(reading?.valid ? reading : r)
+  }
+  return out
+}
+
+/** A line that lost its start: 5–7 characters, plate-coloured, not starting with a province, nothing valid read. */
+function missingFront(r: PlateReading): boolean {
+  const chars = Array.from(normalisePlate(r.raw))
+  return !r.doubleRow && r.colour !== undefined && chars.length >= 5 && chars.length <= 7 && !PROVINCES.includes(chars[0] ?? '') && (!r.valid || r.corrected)
+}
+
+/**
+ * The detector sometimes leaves out a plate's start: the yellow part of a large new-energy plate, or a
+ * province character it merged into the frame. The box is widened to the left by the characters a
+ * plate of its colour should still have (plus half a character each side) and read again as one line;
+ * the new reading replaces the old one when it is valid and starts with a province it actually read.
+ */
+async function recoverFronts(
+  engine: Pick<OcrEngine, 'readLines'>,
+  bytes: Uint8Array,
+  readings: PlateReading[],
+  image: { width: number; height: number },
+  options: ReadPlatesOptions,
+): Promise<PlateReading[]> {
+  const out: PlateReading[] = []
+  for (const r of readings) {
+    if (!missingFront(r)) {
+      out.push(r)
+      continue
+    }
+    const b = bounds(r.box)
+    const n = Array.from(normalisePlate(r.raw)).length
+    const full = r.colour === 'green' || r.colour === 'yellow-green' ? 8 : 7
+    const charW = (b.x1 - b.x0) / n
+    const dy = 0.1 * (b.y1 - b.y0)
+    const x0 = Math.max(0, b.x0 - (Math.max(1, full - n) + 0.5) * charW)
+    const x1 = Math.min(image.width, b.x1 + 0.5 * charW)
+    const y0 = Math.max(0, b.y0 - dy)
+    const y1 = Math.min(image.height, b.y1 + dy)
+    const reread = await engine.readLines(bytes, { ...options, mode: 'crop', region: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]] }).catch(() => undefined)
+    const line = reread?.lines[0]
+    const reading = line ? interpretLine({ ...line, ...(r.colour ? { colour: r.colour } : {}) }, options) : undefined
+    out.push(reading?.valid && PROVINCES.includes(reading.chars[0]?.char ?? '') ? reading : r)
   }
   return out
 }
