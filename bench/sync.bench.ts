@@ -44,8 +44,11 @@ async function withPlatform<T>(fn: (p: { url: string; dir: string }) => Promise<
   }
 }
 
-async function registeredBox(p: { url: string; dir: string }) {
+/** A box with its backlog written first, then enrolled: writing the backlog blocks this process for
+ *  seconds, long enough for the platform to close an idle keep-alive connection under fetch. */
+async function registeredBox(p: { url: string; dir: string }, backlog: (box: ReturnType<typeof boxData>) => void) {
   const box = boxData(join(p.dir, 'box'))
+  backlog(box)
   const boxId = await enrolBoxData(p.url, join(p.dir, 'box'))
   const client = createPlatformClient({ baseUrl: p.url, boxId, identity: box.identity })
   return { box, boxId, client }
@@ -53,8 +56,9 @@ async function registeredBox(p: { url: string; dir: string }) {
 
 async function eventsPerSecond(): Promise<FigureRow> {
   return withPlatform(async (p) => {
-    const { box, client } = await registeredBox(p)
-    for (let i = 0; i < EVENT_CASES; i++) box.addCase([])
+    const { box, client } = await registeredBox(p, (b) => {
+      for (let i = 0; i < EVENT_CASES; i++) b.addCase([])
+    })
     const events = box.outboxHead()
     const outbox = openOutboxReader(join(p.dir, 'box', 'kuaichu.db'))
     const agent = createAgent({ client, outbox, dataDir: join(p.dir, 'box'), log: () => {}, downstreamEveryMs: Number.POSITIVE_INFINITY })
@@ -81,8 +85,7 @@ function plainPut(url: string, file: string): Promise<void> {
 
 async function evidenceThroughput(): Promise<{ rows: FigureRow[]; ratio: number }> {
   return withPlatform(async (p) => {
-    const { box, boxId, client } = await registeredBox(p)
-    box.addCase(Array.from({ length: EVIDENCE_FILES }, () => EVIDENCE_FILE_BYTES))
+    const { box, boxId, client } = await registeredBox(p, (b) => b.addCase(Array.from({ length: EVIDENCE_FILES }, () => EVIDENCE_FILE_BYTES)))
     // Announce the files to the platform (the events carry the evidence rows).
     const outbox = openOutboxReader(join(p.dir, 'box', 'kuaichu.db'))
     const slice = outbox.read(0, 500)
@@ -124,8 +127,9 @@ async function evidenceThroughput(): Promise<{ rows: FigureRow[]; ratio: number 
 
 async function busyDay(): Promise<FigureRow> {
   return withPlatform(async (p) => {
-    const { box, boxId } = await registeredBox(p)
-    for (let i = 0; i < DAY_CASES; i++) box.addCase([...Array.from({ length: STILLS_PER_CASE }, () => STILL_BYTES), RECORDING_BYTES])
+    const { box, boxId } = await registeredBox(p, (b) => {
+      for (let i = 0; i < DAY_CASES; i++) b.addCase([...Array.from({ length: STILLS_PER_CASE }, () => STILL_BYTES), RECORDING_BYTES])
+    })
     const head = box.outboxHead()
     const bytes = DAY_CASES * (STILLS_PER_CASE * STILL_BYTES + RECORDING_BYTES)
     const t0 = process.hrtime.bigint()
