@@ -78,10 +78,22 @@ export function canonicalJson(value: unknown): string {
     if (s === undefined) throw new TypeError('not representable in JSON')
     return s
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined)
-  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  // Plain loops and string appends: a batch is thousands of small objects (bench:sync).
+  if (Array.isArray(value)) {
+    let out = '['
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i])
+    return out + ']'
+  }
+  const record = value as Record<string, unknown>
+  // Default sort: by UTF-16 code units, like comparing with < and >.
+  const keys = Object.keys(record).sort()
+  let out = '{'
+  for (const k of keys) {
+    const v = record[k]
+    if (v === undefined) continue
+    out += (out.length === 1 ? '' : ',') + JSON.stringify(k) + ':' + canonicalJson(v)
+  }
+  return out + '}'
 }
 
 export const sha256Hex = (data: Buffer | string) => createHash('sha256').update(data).digest('hex')

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { auditHash, GENESIS_HASH } from '../../appliance/audit/chain.ts'
-import { SYNC_TABLES } from '../../sync/platform/db/sync-tables.ts'
+import { SYNC_EVIDENCE_SHA256_INDEX, SYNC_TABLES } from '../../sync/platform/db/sync-tables.ts'
 
 export type PlatformDb = Database.Database
 
@@ -83,6 +83,7 @@ const MIGRATIONS = [
   CREATE TRIGGER fleet_audit_no_delete BEFORE DELETE ON fleet_audit BEGIN SELECT RAISE(ABORT, 'fleet_audit is append-only'); END;
   `,
   SYNC_TABLES,
+  SYNC_EVIDENCE_SHA256_INDEX,
 ]
 
 export function openPlatformDb(file: string): PlatformDb {
@@ -93,6 +94,11 @@ export function openPlatformDb(file: string): PlatformDb {
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
   const current = db.pragma('user_version', { simple: true }) as number
+  if (current > MIGRATIONS.length) {
+    // A newer build migrated this store: an older one must not mark it older (and break the next upgrade).
+    db.close()
+    throw new Error(`platform store ${file} is at schema step ${current}; this build knows ${MIGRATIONS.length}: run the newer build`)
+  }
   db.transaction(() => {
     MIGRATIONS.slice(current).forEach((sql) => db.exec(sql))
     db.pragma(`user_version = ${MIGRATIONS.length}`)

@@ -4,6 +4,7 @@
 // killed agent loses nothing: all its state lives in the box's outbox and on the platform. The
 // platform's acknowledgement is also noted in a file (ack-record.ts) for the fleet heartbeat.
 import { join } from 'node:path'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { canonicalJson, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, PATHS, PROTOCOL_VERSION, type BatchReply, type MissingEvidence } from '../protocol.ts'
 import { writeAckRecord } from './ack-record.ts'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts'
@@ -46,28 +47,42 @@ export function createAgent(o: AgentOptions) {
     }
   }
 
+  /** The signed-to-be body of the events after `afterSeq`, bounded in events and bytes; null when drained. */
+  function nextBatch(afterSeq: number): { body: string; count: number; firstSeq: number; lastSeq: number } | null {
+    const slice = outbox.read(afterSeq, batchSize)
+    if (slice.events.length === 0) return null
+    const encode = () => canonicalJson({ v: PROTOCOL_VERSION, boxId: client.boxId, events: slice.events, headSeq: slice.headSeq, boxTime: now().toISOString() })
+    let body = encode()
+    // Bounded in bytes as well as in events: halve until the platform will take it.
+    while (Buffer.byteLength(body) > MAX_BATCH_BYTES && slice.events.length > 1) {
+      slice.events.length = Math.ceil(slice.events.length / 2)
+      body = encode()
+    }
+    return { body, count: slice.events.length, firstSeq: slice.events[0]!.seq, lastSeq: slice.events[slice.events.length - 1]!.seq }
+  }
+
   /** Sends batches until the outbox is drained; returns how many events went. */
   async function pushEvents(): Promise<number> {
     let sent = 0
     let cursor = acked ?? (await client.request<{ ackedSeq: number }>('GET', PATHS.ack)).body.ackedSeq
     noteAck(cursor)
-    for (;;) {
-      const slice = outbox.read(cursor, batchSize)
-      if (slice.events.length === 0) return sent
-      const encode = () => canonicalJson({ v: PROTOCOL_VERSION, boxId: client.boxId, events: slice.events, headSeq: slice.headSeq, boxTime: now().toISOString() })
-      let body = encode()
-      // Bounded in bytes as well as in events: halve until the platform will take it.
-      while (Buffer.byteLength(body) > MAX_BATCH_BYTES && slice.events.length > 1) {
-        slice.events.length = Math.ceil(slice.events.length / 2)
-        body = encode()
-      }
-      const reply = (await client.request<BatchReply>('POST', PATHS.batches, body)).body
-      log({ event: 'batch', first: slice.events[0]!.seq, last: slice.events[slice.events.length - 1]!.seq, ...reply })
+    let batch = nextBatch(cursor)
+    while (batch) {
+      const sending = batch
+      // While the platform stores this batch, read and encode the one after it (one turn of the
+      // event loop first, so the request is on its way).
+      const [{ body: reply }, following] = await Promise.all([
+        client.request<BatchReply>('POST', PATHS.batches, sending.body),
+        nextTurn().then(() => nextBatch(sending.lastSeq)),
+      ])
+      log({ event: 'batch', first: batch.firstSeq, last: batch.lastSeq, ...reply })
+      sent += batch.count
       // The platform's contiguous ack, not what we sent, decides where the next batch starts.
       cursor = reply.ackedSeq
       noteAck(cursor)
-      sent += slice.events.length
+      batch = reply.ackedSeq === batch.lastSeq ? following : nextBatch(cursor)
     }
+    return sent
   }
 
   async function pushEvidence(): Promise<number> {

@@ -1,15 +1,15 @@
 // Evidence files by resumable upload (tus). An upload is named <box>.<sha256>, so a box that died
 // mid-upload finds it again and resumes from the platform's offset. On the last byte the platform
-// recomputes the sha256; only a matching file is moved into the store and acknowledged.
-import { createHash } from 'node:crypto'
-import { createReadStream, mkdirSync, renameSync, rmSync } from 'node:fs'
+// checks the sha256 (hashed while the bytes arrived, see hashing-file-store.ts); only a matching
+// file is moved into the store and acknowledged.
+import { mkdirSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { FileStore } from '@tus/file-store'
 import { Server, type ServerOptions } from '@tus/server'
 import { AppError, ERRORS, type ErrorCode } from '../../appliance/errors.ts'
 import { fsyncPath } from '../../appliance/durable-write.ts'
 import { PATHS, SHA256_HEX, UNSIGNED_BODY, uploadId } from '../protocol.ts'
 import { authenticateBox } from './box-auth.ts'
+import { HashingFileStore } from './hashing-file-store.ts'
 import type { BoxRegistry } from '../../provisioning/platform/box-registry.ts'
 import type { Ingest } from './ingest.ts'
 
@@ -28,6 +28,7 @@ export function createEvidenceUploads(opts: { dataDir: string; registry: BoxRegi
   const { dataDir, registry, ingest, now } = opts
   const uploadDir = join(dataDir, 'uploads')
   mkdirSync(uploadDir, { recursive: true })
+  const store = new HashingFileStore({ directory: uploadDir })
 
   function boxOf(req: TusRequest) {
     const url = new URL(req.url)
@@ -45,7 +46,7 @@ export function createEvidenceUploads(opts: { dataDir: string; registry: BoxRegi
 
   return new Server({
     path: PATHS.uploads.replace(/\/$/, ''),
-    datastore: new FileStore({ directory: uploadDir }),
+    datastore: store,
     relativeLocation: true,
     async onIncomingRequest(req, id) {
       const box = boxOf(req)
@@ -70,9 +71,7 @@ export function createEvidenceUploads(opts: { dataDir: string; registry: BoxRegi
       const box = boxOf(req)
       const sha256 = upload.id.slice(box.boxId.length + 1)
       const partial = join(uploadDir, upload.id)
-      const hash = createHash('sha256')
-      for await (const chunk of createReadStream(partial)) hash.update(chunk as Buffer)
-      if (hash.digest('hex') !== sha256) {
+      if ((await store.sha256Of(upload.id, upload.size ?? 0)) !== sha256) {
         // Start over: the bytes are not the file the box announced.
         rmSync(partial, { force: true })
         rmSync(`${partial}.json`, { force: true })

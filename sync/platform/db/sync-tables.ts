@@ -53,3 +53,9 @@ export const SYNC_TABLES = `
      published_at TEXT NOT NULL
    );
 `
+
+// Step 3: evidence records found by their sha256 without reading every evidence row's JSON (the
+// queries in ingest.ts must use this exact expression and the `entity = 'evidence'` condition).
+export const SYNC_EVIDENCE_SHA256_INDEX = `
+   CREATE INDEX records_evidence_sha256 ON records (box_id, json_extract(payload, '$.sha256')) WHERE entity = 'evidence';
+`
