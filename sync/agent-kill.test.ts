@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { prng } from '../appliance/test-support/prng.ts'
 import { compareBoxWithPlatform } from './test-support/compare.ts'
-import { startAgent, startSyncRig, waitDrained } from './test-support/sync-rig.ts'
+import { routeBoxVia, startAgent, startSyncRig, waitDrained } from './test-support/sync-rig.ts'
 import { startThrottleProxy } from './test-support/throttle-proxy.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -18,6 +18,7 @@ t.test('the agent SIGKILLed at random points many times: nothing lost, nothing d
   for (let i = 0; i < 20; i++) r.box.addCase([5_000, 8_000, i % 5 === 0 ? 1_500_000 : 60_000])
   const proxy = await startThrottleProxy(r.port, 4_000_000)
   t.teardown(proxy.close)
+  routeBoxVia(join(r.dir, 'box'), proxy.url)
   const kills = 12
   for (let k = 0; k < kills; k++) {
     const agent = startAgent(join(r.dir, 'box'), proxy.url, { KUAICHU_SYNC_BATCH_SIZE: '40' })

@@ -4,7 +4,7 @@ import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { compareBoxWithPlatform } from './test-support/compare.ts'
-import { startAgent, startSyncRig, waitDrained } from './test-support/sync-rig.ts'
+import { routeBoxVia, startAgent, startSyncRig, waitDrained } from './test-support/sync-rig.ts'
 import { startThrottleProxy } from './test-support/throttle-proxy.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -18,6 +18,7 @@ t.test('the platform SIGKILLed in the middle of a batch and in the middle of an 
   // ~1 MB/s box→platform: a 500-event batch takes a fraction of a second, the big file seconds.
   const proxy = await startThrottleProxy(r.port, 1_000_000)
   t.teardown(proxy.close)
+  routeBoxVia(join(r.dir, 'box'), proxy.url)
   const agent = startAgent(join(r.dir, 'box'), proxy.url)
   t.teardown(() => agent.kill())
 

@@ -11,7 +11,8 @@ import { createCaseService } from '../../appliance/cases/case-service.ts'
 import { openDb } from '../../appliance/db/open.ts'
 import { storeEvidenceBytes } from '../../appliance/evidence/file-store.ts'
 import { createRegistryClient } from '../../appliance/registry/client.ts'
-import { enrolBox } from '../../provisioning/box-client.ts'
+import { enrolBox, ENROLMENT_FILE, readEnrolment } from '../../provisioning/box-client.ts'
+import { writeFileDurably } from '../../appliance/durable-write.ts'
 import { loadOrCreateNodeIdentity, PUBLIC_KEY_FILE } from '../../provisioning/node-identity.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -146,6 +147,17 @@ export async function admin(platformUrl: string, method: string, path: string, b
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   return { status: res.status, body: (await res.json()) as any }
+}
+
+/**
+ * The box reaches its platform through `url` from now on (a proxy standing for the network
+ * between them): the enrolment names the platform the agent talks to.
+ */
+export function routeBoxVia(boxDataDir: string, url: string) {
+  const keyDir = join(boxDataDir, 'identity')
+  const enrolled = readEnrolment(keyDir)
+  if (!enrolled) throw new Error(`${boxDataDir} is not enrolled`)
+  writeFileDurably(join(keyDir, ENROLMENT_FILE), JSON.stringify({ ...enrolled, platformUrl: url }, null, 2) + '\n', 0o644)
 }
 
 /** Enrols a box data dir's key with the platform (one-time token, key proof); returns its box id. */
