@@ -158,6 +158,7 @@ export async function buildApp({ config, db, registry, media, plates, now = () =
   }
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-  app.get('/api/health', { schema: { hide: true } }, async () => ({ ok: true, district: config.district.id, configVersion: config.configVersion }))
+  // The fleet agent asks every 15 s: not worth a log line each time.
+  app.get('/api/health', { schema: { hide: true }, logLevel: 'warn' }, async () => ({ ok: true, district: config.district.id, configVersion: config.configVersion }))
   return app
 }
