@@ -151,7 +151,12 @@ export async function readPlates(engine: Pick<OcrEngine, 'readLines'>, bytes: Ui
   const interpret = (lines: readonly ReadLine[]): PlateReading[] => joinDoubleRows(lines).map((l) => interpretLine(l, options))
   const first = await engine.readLines(bytes, { ...options, mode: mode === 'crop' ? 'crop' : 'frame' })
   let readings = interpret(first.lines)
-  if (mode !== 'crop') readings = await recoverFronts(engine, bytes, await recoverTopRows(engine, bytes, readings, first, options), first, options)
+  if (mode !== 'crop') {
+    // Readings the detector cut short get a second, targeted look (one reading at a time).
+    const reread: PlateReading[] = []
+    for (const r of readings) reread.push(await recoverFront(engine, bytes, await recoverTopRow(engine, bytes, r, first, options), first, options))
+    readings = reread
+  }
   readings = rank(readings)
   const plateShaped = first.width / first.height >= 1.8 && first.width / first.height <= 6
   if (mode === 'auto' && plateShaped && !readings.some((r) => r.valid)) {
@@ -172,33 +177,26 @@ function lonelyBottomRow(r: PlateReading): boolean {
  * row, the band above it is read as one line (crop mode on that region) and joined when it holds a
  * province and a letter.
  */
-async function recoverTopRows(
+async function recoverTopRow(
   engine: Pick<OcrEngine, 'readLines'>,
   bytes: Uint8Array,
-  readings: PlateReading[],
+  r: PlateReading,
   image: { width: number; height: number },
   options: ReadPlatesOptions,
-): Promise<PlateReading[]> {
-  const out: PlateReading[] = []
-  for (const r of readings) {
-    if (!lonelyBottomRow(r)) {
-      out.push(r)
-      continue
-    }
-    const b = bounds(r.box)
-    const h = b.y1 - b.y0
-    const cx = (b.x0 + b.x1) / 2
-    const half = (b.x1 - b.x0) * 0.32
-    const y0 = Math.max(0, b.y0 - 0.85 * h)
-    const region: Quad = [[Math.max(0, cx - half), y0], [Math.min(image.width, cx + half), y0], [Math.min(image.width, cx + half), b.y0 + 0.1 * h], [Math.max(0, cx - half), b.y0 + 0.1 * h]]
-    const top = await engine.readLines(bytes, { ...options, mode: 'crop', region }).catch(() => undefined)
-    const topLine = top?.lines[0]
-    const bottomLine: ReadLine = { text: r.raw, chars: r.chars, confidence: r.confidence, quad: r.box, parts: 1, ...(r.colour ? { colour: r.colour } : {}) }
-    const joined = topLine ? joinDoubleRows([{ ...topLine, quad: region }, bottomLine]).find((l) => l.doubleRow) : undefined
-    const reading = joined ? interpretLine(joined, options) : undefined
-    out.push(reading?.valid ? reading : r)
-  }
-  return out
+): Promise<PlateReading> {
+  if (!lonelyBottomRow(r)) return r
+  const b = bounds(r.box)
+  const h = b.y1 - b.y0
+  const cx = (b.x0 + b.x1) / 2
+  const half = (b.x1 - b.x0) * 0.32
+  const y0 = Math.max(0, b.y0 - 0.85 * h)
+  const region: Quad = [[Math.max(0, cx - half), y0], [Math.min(image.width, cx + half), y0], [Math.min(image.width, cx + half), b.y0 + 0.1 * h], [Math.max(0, cx - half), b.y0 + 0.1 * h]]
+  const top = await engine.readLines(bytes, { ...options, mode: 'crop', region }).catch(() => undefined)
+  const topLine = top?.lines[0]
+  const bottomLine: ReadLine = { text: r.raw, chars: r.chars, confidence: r.confidence, quad: r.box, parts: 1, ...(r.colour ? { colour: r.colour } : {}) }
+  const joined = topLine ? joinDoubleRows([{ ...topLine, quad: region }, bottomLine]).find((l) => l.doubleRow) : undefined
+  const reading = joined ? interpretLine(joined, options) : undefined
+  return reading?.valid ? reading : r
 }
 
 /** A line that lost its start: 5–7 characters, plate-coloured, not starting with a province, nothing valid read. */
@@ -213,34 +211,27 @@ function missingFront(r: PlateReading): boolean {
  * plate of its colour should still have (plus half a character each side) and read again as one line;
  * the new reading replaces the old one when it is valid and starts with a province it actually read.
  */
-async function recoverFronts(
+async function recoverFront(
   engine: Pick<OcrEngine, 'readLines'>,
   bytes: Uint8Array,
-  readings: PlateReading[],
+  r: PlateReading,
   image: { width: number; height: number },
   options: ReadPlatesOptions,
-): Promise<PlateReading[]> {
-  const out: PlateReading[] = []
-  for (const r of readings) {
-    if (!missingFront(r)) {
-      out.push(r)
-      continue
-    }
-    const b = bounds(r.box)
-    const n = Array.from(normalisePlate(r.raw)).length
-    const full = r.colour === 'green' || r.colour === 'yellow-green' ? 8 : 7
-    const charW = (b.x1 - b.x0) / n
-    const dy = 0.1 * (b.y1 - b.y0)
-    const x0 = Math.max(0, b.x0 - (Math.max(1, full - n) + 0.5) * charW)
-    const x1 = Math.min(image.width, b.x1 + 0.5 * charW)
-    const y0 = Math.max(0, b.y0 - dy)
-    const y1 = Math.min(image.height, b.y1 + dy)
-    const reread = await engine.readLines(bytes, { ...options, mode: 'crop', region: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]] }).catch(() => undefined)
-    const line = reread?.lines[0]
-    const reading = line ? interpretLine({ ...line, ...(r.colour ? { colour: r.colour } : {}) }, options) : undefined
-    out.push(reading?.valid && PROVINCES.includes(reading.chars[0]?.char ?? '') ? reading : r)
-  }
-  return out
+): Promise<PlateReading> {
+  if (!missingFront(r)) return r
+  const b = bounds(r.box)
+  const n = Array.from(normalisePlate(r.raw)).length
+  const full = r.colour === 'green' || r.colour === 'yellow-green' ? 8 : 7
+  const charW = (b.x1 - b.x0) / n
+  const dy = 0.1 * (b.y1 - b.y0)
+  const x0 = Math.max(0, b.x0 - (Math.max(1, full - n) + 0.5) * charW)
+  const x1 = Math.min(image.width, b.x1 + 0.5 * charW)
+  const y0 = Math.max(0, b.y0 - dy)
+  const y1 = Math.min(image.height, b.y1 + dy)
+  const reread = await engine.readLines(bytes, { ...options, mode: 'crop', region: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]] }).catch(() => undefined)
+  const line = reread?.lines[0]
+  const reading = line ? interpretLine({ ...line, ...(r.colour ? { colour: r.colour } : {}) }, options) : undefined
+  return reading?.valid && PROVINCES.includes(reading.chars[0]?.char ?? '') ? reading : r
 }
 
 function rank(readings: PlateReading[]): PlateReading[] {
