@@ -6,14 +6,13 @@ import { execFile } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
-import Database from 'better-sqlite3'
 import { loadConfig } from '../firmware-config/config.ts'
 import { EXIT_NOT_CONFIGURED } from '../firmware-config/exit-codes.ts'
 import { createBoxAgent } from './box-agent.ts'
 import { fetchBoxHealth } from './box-health.ts'
 import { readEnrolment } from './box-client.ts'
 import { applyDistrictConfig } from './config-apply.ts'
-import { syncBacklog, systemMetrics } from './heartbeat-metrics.ts'
+import { callsInProgress, syncBacklog, systemMetrics } from './heartbeat-metrics.ts'
 import { loadOrCreateNodeIdentity } from './node-identity.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -36,17 +35,6 @@ const modelsVersion = existsSync(modelsFile)
   ? (({ package: p }) => `${p.name}@${p.version}`)(JSON.parse(readFileSync(modelsFile, 'utf8')) as { package: { name: string; version: string } })
   : 'none'
 
-function callsInProgress(): number {
-  const file = join(config.dataDir, 'kuaichu.db')
-  if (!existsSync(file)) return 0
-  const db = new Database(file, { readonly: true, fileMustExist: true })
-  try {
-    return (db.prepare(`SELECT count(*) AS n FROM cases WHERE call_status = 'connected'`).get() as { n: number }).n
-  } finally {
-    db.close()
-  }
-}
-
 /** A damaged acknowledgement file must not cost the heartbeat: unknown backlog, said in the log. */
 function backlog(): number | null {
   try {
@@ -66,7 +54,7 @@ const agent = createBoxAgent({
     versions: { software: softwareVersion, models: modelsVersion, config: (await fetchBoxHealth(config))?.configVersion ?? config.configVersion },
     system: await systemMetrics(config.dataDir),
     syncBacklog: backlog(),
-    callsInProgress: callsInProgress(),
+    callsInProgress: callsInProgress(config.dataDir),
   }),
   apply: async (desired) => {
     if (!districtFile) return { ok: false, error: 'KUAICHU_DISTRICT_CONFIG is not set for this box' }

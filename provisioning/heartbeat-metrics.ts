@@ -1,5 +1,5 @@
 // What a heartbeat reports about the machine (systeminformation): CPU, memory, the disk holding
-// the data directory, temperature, load, uptime; and the sync backlog.
+// the data directory, temperature, load, uptime; calls in progress and the sync backlog.
 import { existsSync } from 'node:fs'
 import { loadavg, uptime } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -29,6 +29,22 @@ export async function systemMetrics(dataDir: string): Promise<HeartbeatPayload['
   }
 }
 
+/** One read-only look at the box's database; `absent` when the box has not created it yet. */
+function readBoxDb<T>(dataDir: string, absent: T, read: (db: Database.Database) => T): T {
+  const file = join(dataDir, 'kuaichu.db')
+  if (!existsSync(file)) return absent
+  const db = new Database(file, { readonly: true, fileMustExist: true })
+  try {
+    return read(db)
+  } finally {
+    db.close()
+  }
+}
+
+export function callsInProgress(dataDir: string): number {
+  return readBoxDb(dataDir, 0, (db) => db.prepare(`SELECT count(*) FROM cases WHERE call_status = 'connected'`).pluck().get() as number)
+}
+
 /**
  * Outbox events the platform has not acknowledged yet: the outbox head (read-only, from the box's
  * database) minus what the sync agent last heard the platform acknowledge. null when no sync
@@ -37,14 +53,7 @@ export async function systemMetrics(dataDir: string): Promise<HeartbeatPayload['
 export function syncBacklog(dataDir: string): number | null {
   const acked = readAckRecord(dataDir)
   if (!acked) return null
-  const file = join(dataDir, 'kuaichu.db')
-  if (!existsSync(file)) return 0
-  const db = new Database(file, { readonly: true, fileMustExist: true })
-  try {
-    const head = db.prepare('SELECT coalesce(max(seq), 0) FROM outbox').pluck().get() as number
-    // An acknowledgement beyond the head (a database restored from an older backup) is no backlog.
-    return Math.max(0, head - acked.ackedSeq)
-  } finally {
-    db.close()
-  }
+  const head = readBoxDb(dataDir, 0, (db) => db.prepare('SELECT coalesce(max(seq), 0) FROM outbox').pluck().get() as number)
+  // An acknowledgement beyond the head (a database restored from an older backup) is no backlog.
+  return Math.max(0, head - acked.ackedSeq)
 }
