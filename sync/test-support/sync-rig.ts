@@ -14,6 +14,7 @@ import { createRegistryClient } from '../../appliance/registry/client.ts'
 import { enrolBox, ENROLMENT_FILE, readEnrolment } from '../../provisioning/box-client.ts'
 import { writeFileDurably } from '../../appliance/durable-write.ts'
 import { loadOrCreateNodeIdentity, PUBLIC_KEY_FILE } from '../../provisioning/node-identity.ts'
+import { Client } from '../../provisioning/platform/test-platform.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 
@@ -124,29 +125,17 @@ export function startAgent(boxDataDir: string, platformUrl: string, extraEnv: Re
 }
 
 // Admin sessions survive a platform restart (they live in its store): one login per platform.
-const adminCookies = new Map<string, string>()
-
-async function adminCookie(platformUrl: string): Promise<string> {
-  const known = adminCookies.get(platformUrl)
-  if (known) return known
-  const res = await fetch(platformUrl + '/api/fleet/admin/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  })
-  if (!res.ok) throw new Error(`admin login failed: ${res.status} ${await res.text()}`)
-  const cookie = res.headers.get('set-cookie')!.split(';')[0]!
-  adminCookies.set(platformUrl, cookie)
-  return cookie
-}
+const adminClients = new Map<string, Client>()
 
 export async function admin(platformUrl: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(platformUrl + path, {
-    method,
-    headers: { cookie: await adminCookie(platformUrl), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: res.status, body: (await res.json()) as any }
+  let client = adminClients.get(platformUrl)
+  if (!client) {
+    client = new Client(platformUrl)
+    const login = await client.post('/api/fleet/admin/login', { username: 'admin', password: ADMIN_PASSWORD })
+    if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${JSON.stringify(login.body)}`)
+    adminClients.set(platformUrl, client)
+  }
+  return client.call(method, path, body)
 }
 
 /**
