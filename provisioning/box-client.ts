@@ -50,8 +50,12 @@ export async function enrolBox(opts: { platformUrl: string; token: string; keyDi
     proof: identity.sign(opts.token),
   })
   const enrolled = { boxId: reply.boxId, districtId: reply.districtId, platformUrl: opts.platformUrl }
-  writeFileDurably(join(opts.keyDir, ENROLMENT_FILE), JSON.stringify(enrolled, null, 2) + '\n', 0o644)
+  writeEnrolment(opts.keyDir, enrolled)
   return enrolled
+}
+
+export function writeEnrolment(keyDir: string, enrolled: Enrolled) {
+  writeFileDurably(join(keyDir, ENROLMENT_FILE), JSON.stringify(enrolled, null, 2) + '\n', 0o644)
 }
 
 /** null when the box is not enrolled; a damaged file is an error naming the file and the field. */

@@ -11,8 +11,7 @@ import { createCaseService } from '../../appliance/cases/case-service.ts'
 import { openDb } from '../../appliance/db/open.ts'
 import { storeEvidenceBytes } from '../../appliance/evidence/file-store.ts'
 import { createRegistryClient } from '../../appliance/registry/client.ts'
-import { enrolBox, ENROLMENT_FILE, readEnrolment } from '../../provisioning/box-client.ts'
-import { writeFileDurably } from '../../appliance/durable-write.ts'
+import { enrolBox, readEnrolment, writeEnrolment } from '../../provisioning/box-client.ts'
 import { loadOrCreateNodeIdentity, PUBLIC_KEY_FILE } from '../../provisioning/node-identity.ts'
 import { Client } from '../../provisioning/platform/test-platform.ts'
 
@@ -146,7 +145,7 @@ export function routeBoxVia(boxDataDir: string, url: string) {
   const keyDir = join(boxDataDir, 'identity')
   const enrolled = readEnrolment(keyDir)
   if (!enrolled) throw new Error(`${boxDataDir} is not enrolled`)
-  writeFileDurably(join(keyDir, ENROLMENT_FILE), JSON.stringify({ ...enrolled, platformUrl: url }, null, 2) + '\n', 0o644)
+  writeEnrolment(keyDir, { ...enrolled, platformUrl: url })
 }
 
 /** Enrols a box data dir's key with the platform (one-time token, key proof); returns its box id. */
