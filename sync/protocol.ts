@@ -71,30 +71,8 @@ export interface MissingEvidence {
   sizeBytes: number
 }
 
-/** JSON with object keys sorted at every level and no whitespace: one byte string per value. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    const s = JSON.stringify(value)
-    if (s === undefined) throw new TypeError('not representable in JSON')
-    return s
-  }
-  // Plain loops and string appends: a batch is thousands of small objects (bench:sync).
-  if (Array.isArray(value)) {
-    let out = '['
-    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i])
-    return out + ']'
-  }
-  const record = value as Record<string, unknown>
-  // Default sort: by UTF-16 code units, like comparing with < and >.
-  const keys = Object.keys(record).sort()
-  let out = '{'
-  for (const k of keys) {
-    const v = record[k]
-    if (v === undefined) continue
-    out += (out.length === 1 ? '' : ',') + JSON.stringify(k) + ':' + canonicalJson(v)
-  }
-  return out + '}'
-}
+/** One byte string per value: keys sorted at every level, no whitespace (shared with the determination's signature). */
+export { canonicalJson } from '../appliance/documents/canonical-json.ts'
 
 export const sha256Hex = (data: Buffer | string) => createHash('sha256').update(data).digest('hex')
 
