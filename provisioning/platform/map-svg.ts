@@ -3,14 +3,13 @@
 import type { Position } from 'geojson'
 import { DISTRICTS, type District } from '../../firmware-config/districts/districts.ts'
 import { toGcj02 } from '../../firmware-config/districts/locate.ts'
+import { escapeMarkup } from './escape-markup.ts'
 
 export type DistrictState = 'online' | 'offline' | 'none'
 
 const FILL: Record<DistrictState, string> = { online: '#5cb85c', offline: '#d9534f', none: '#cccccc' }
 const STATE_TEXT: Record<DistrictState, string> = { online: '在线', offline: '离线', none: '未部署' }
 const WIDTH = 800
-
-const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 function rings(d: District): Position[][] {
   const g = d.polygonGcj02
@@ -31,7 +30,7 @@ export function districtMapSvg(states: ReadonlyMap<string, DistrictState>, distr
 
   const shapes = districts.map((d) => {
     const state = states.get(d.id) ?? 'none'
-    const title = `<title>${escapeXml(d.name)}：${STATE_TEXT[state]}</title>`
+    const title = `<title>${escapeMarkup(d.name)}：${STATE_TEXT[state]}</title>`
     if (d.polygonGcj02) {
       const path = rings(d).map((r) => `M${r.map((p) => px(p[0]!, p[1]!)).join('L')}Z`).join('')
       return `<path id="district-${d.id}" data-state="${state}" d="${path}" fill="${FILL[state]}" fill-opacity="0.7" stroke="#fff" stroke-width="1">${title}</path>`
@@ -45,7 +44,7 @@ export function districtMapSvg(states: ReadonlyMap<string, DistrictState>, distr
   const labels = districts.map((d) => {
     const [x, y] = toGcj02(d.centroid)
     const [lx, ly] = px(x, y).split(',')
-    return `<text x="${lx}" y="${ly}" font-size="11" text-anchor="middle">${escapeXml(d.name)}</text>`
+    return `<text x="${lx}" y="${ly}" font-size="11" text-anchor="middle">${escapeMarkup(d.name)}</text>`
   })
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-label="成都市各辖区设备状态">${shapes.join('')}${labels.join('')}</svg>`
 }

@@ -3,12 +3,11 @@
 import type { BoxView } from './fleet-view.ts'
 import { districtMapSvg, type DistrictState } from './map-svg.ts'
 import type { RolloutView } from './rollouts.ts'
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+import { escapeMarkup } from './escape-markup.ts'
 
 const shell = (title: string, body: string, script = '') => `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title>
+<title>${escapeMarkup(title)}</title>
 <style>
 body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif;margin:0;padding:16px;color:#222}
 table{border-collapse:collapse;width:100%;font-size:14px}th,td{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left}
@@ -47,24 +46,24 @@ function boxRow(b: BoxView): string {
   const state = b.status === 'revoked' ? '<span class="offline">已吊销</span>'
     : b.health.online ? '<span class="online">在线</span>' : '<span class="offline">离线</span>'
   const lag = b.health.lagSeconds === null ? '—' : `${b.health.lagSeconds} 秒`
-  const versions = hb ? `软件 ${esc(hb.versions.software)}<br>模型 ${esc(hb.versions.models)}<br>配置 ${esc(hb.versions.config)}` : '—'
+  const versions = hb ? `软件 ${escapeMarkup(hb.versions.software)}<br>模型 ${escapeMarkup(hb.versions.models)}<br>配置 ${escapeMarkup(hb.versions.config)}` : '—'
   const system = hb ? `CPU ${hb.system.cpuLoadPercent.toFixed(0)}% 内存 ${hb.system.memoryUsedPercent.toFixed(0)}% 磁盘 ${hb.system.diskUsedPercent.toFixed(0)}%`
     + `${hb.system.temperatureC === null ? '' : ` ${hb.system.temperatureC.toFixed(0)}℃`}<br>通话 ${hb.callsInProgress} 同步积压 ${hb.syncBacklog ?? '—'}` : '—'
-  const alerts = b.health.alerts.map((a) => `<span class="alert" data-alert="${a.code}">${esc(a.text)}</span>`).join('<br>')
-  return `<tr id="box-${esc(b.boxId)}"><td>${esc(b.districtName)}</td><td>${esc(b.boxId)}</td><td>${state}</td><td>${lag}</td>`
+  const alerts = b.health.alerts.map((a) => `<span class="alert" data-alert="${a.code}">${escapeMarkup(a.text)}</span>`).join('<br>')
+  return `<tr id="box-${escapeMarkup(b.boxId)}"><td>${escapeMarkup(b.districtName)}</td><td>${escapeMarkup(b.boxId)}</td><td>${state}</td><td>${lag}</td>`
     + `<td>${versions}</td><td>${system}</td><td>${alerts || '—'}</td></tr>`
 }
 
 function rolloutRow(r: RolloutView): string {
-  const boxes = r.boxes.map((b) => `${esc(b.boxId)}：${ROLLOUT_BOX_TEXT[b.status]}${b.error ? `（${esc(b.error)}）` : ''}`).join('<br>')
-  return `<tr><td>${r.id}</td><td>${esc(r.version)}</td><td>${r.target === 'all' ? '全部设备' : esc(r.target)}</td>`
-    + `<td>${ROLLOUT_TEXT[r.status]}${r.reason ? `<br>${esc(r.reason)}` : ''}</td><td>${boxes}</td></tr>`
+  const boxes = r.boxes.map((b) => `${escapeMarkup(b.boxId)}：${ROLLOUT_BOX_TEXT[b.status]}${b.error ? `（${escapeMarkup(b.error)}）` : ''}`).join('<br>')
+  return `<tr><td>${r.id}</td><td>${escapeMarkup(r.version)}</td><td>${r.target === 'all' ? '全部设备' : escapeMarkup(r.target)}</td>`
+    + `<td>${ROLLOUT_TEXT[r.status]}${r.reason ? `<br>${escapeMarkup(r.reason)}` : ''}</td><td>${boxes}</td></tr>`
 }
 
 export function consolePage(admin: string, boxes: BoxView[], rollouts: RolloutView[]): string {
   const targets = boxes.filter((b) => b.status === 'active')
-    .map((b) => `<option value="${esc(b.boxId)}">${esc(b.districtName)} ${esc(b.boxId)}</option>`).join('')
-  return shell('快处设备管理平台', `<h1>快处设备管理平台 <small>${esc(admin)}</small></h1>
+    .map((b) => `<option value="${escapeMarkup(b.boxId)}">${escapeMarkup(b.districtName)} ${escapeMarkup(b.boxId)}</option>`).join('')
+  return shell('快处设备管理平台', `<h1>快处设备管理平台 <small>${escapeMarkup(admin)}</small></h1>
 <div class="grid"><section><h2>辖区地图</h2>${districtMapSvg(districtStates(boxes))}
 <p><span class="online">■ 在线</span> <span class="offline">■ 离线</span> <span style="color:#999">■ 未部署</span>（虚线圆为功能区的大致范围）</p></section>
 <section><h2>配置下发</h2><form id="rollout"><p><select name="target"><option value="all">全部设备</option>${targets}</select></p>
