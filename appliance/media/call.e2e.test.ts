@@ -71,6 +71,8 @@ t.test('a whole call through the box', async (t) => {
   await phone.fill('#plate', '川A12345')
   await phone.click('#report')
   await phone.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('等待民警接听'))
+  // The phone publishes its camera while it waits in the queue, so the box records from here on.
+  const callStartedAt = Date.now()
   const caseRow = box.db.select().from(s.cases).all()
   t.equal(caseRow.length, 1)
   const caseId = caseRow[0]!.id
@@ -92,7 +94,6 @@ t.test('a whole call through the box', async (t) => {
   t.ok(await audioPeak(console_, '#citizen-video') > 0.01, 'the citizen is heard')
   await phone.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('民警已接入'))
   t.ok(await audioPeak(phone, '#officer-audio') > 0.01, 'the officer is heard')
-  const callStartedAt = Date.now()
 
   // The officer asks for the other camera.
   await console_.click('#switch-camera')
@@ -155,7 +156,10 @@ t.test('a whole call through the box', async (t) => {
   const kinds = probe.streams.map((x: { codec_type: string }) => x.codec_type).sort()
   t.same(kinds, ['audio', 'audio', 'video'], 'citizen video and audio, officer audio')
   const duration = Number(probe.format.duration)
-  t.ok(duration > callSeconds * 0.6 && duration < callSeconds + 3, `recording lasts ${duration.toFixed(1)} s of a ${callSeconds.toFixed(1)} s call (minus the citizen's drop; the console's reload is recorded)`)
+  // Never longer than the call (timestamps are not invented). Shorter by the citizen's drop and by
+  // every change of the call's tracks (five here), each of which restarts ffmpeg and loses the
+  // seconds until it has a key frame: about 1 s each on a quiet machine, several under load.
+  t.ok(duration > callSeconds * 0.3 && duration < callSeconds + 1, `recording lasts ${duration.toFixed(1)} s of a ${callSeconds.toFixed(1)} s call (minus the citizen's drop and the recorder's restarts)`)
   const actions = box.db.select({ action: s.auditLog.action }).from(s.auditLog).all().map((a) => a.action)
   for (const a of ['call.citizen_dropped', 'call.citizen_connected', 'evidence.added', 'call.ended']) t.ok(actions.includes(a), a)
 })

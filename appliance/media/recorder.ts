@@ -82,7 +82,6 @@ export class CallRecorder {
   }
 
   private enqueue(step: () => Promise<void>) {
-    // A step under way when the worker died fails on the closed channel; only other failures are news.
     this.queue = this.queue.then(step).catch((err) => {
       // A step under way when the worker died fails on the closed channel; only other failures are news.
       if (!(err instanceof Error && err.name === 'InvalidStateError')) console.error('recorder:', err)
