@@ -12,7 +12,8 @@ import { startTcpProxy } from '../test-support/tcp-proxy.ts'
 import { startTestBox } from '../test-support/test-box.ts'
 
 t.test('【继续处理】 after a silent network loss', async (t) => {
-  const box = await startTestBox({ media: { ...DEFAULT_CONFIG.media, heartbeatMs: 1000 } }, { media: true, realTime: true })
+  // Short heartbeats so the test notices the loss quickly; not so short that a loaded machine drops a live socket.
+  const box = await startTestBox({ media: { ...DEFAULT_CONFIG.media, heartbeatMs: 2000 } }, { media: true, realTime: true })
   t.teardown(box.close)
   const proxy = await startTcpProxy(new URL(box.url))
   t.teardown(proxy.close)
