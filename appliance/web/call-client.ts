@@ -2,6 +2,7 @@
 // producers and the remote consumers. Used by the citizen page and the officer console alike.
 import { Device } from 'mediasoup-client'
 import type { Consumer, Producer, Transport } from 'mediasoup-client/types'
+import { SignallingCalls, SignallingError } from '../media/signalling-calls.ts'
 import type { Notifications, PeerRole, RequestData, RequestMethod } from '../media/signalling-protocol.ts'
 
 type Listener<K extends keyof Notifications> = (data: Notifications[K]) => void
@@ -11,16 +12,8 @@ export type CloseCause = 'ended' | 'interrupted' | 'lost'
 const HEARTBEATS_MISSED = 2.5
 const CONNECT_TIMEOUT_MS = 10_000
 
-export class SignallingError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message)
-  }
-}
-
 export class CallClient {
-  private nextId = 1
-  private readonly pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>()
-  private readonly listeners = new Map<string, Array<(data: any) => void>>()
+  private readonly calls: SignallingCalls
   private readonly device = new Device()
   private sendTransport: Transport | null = null
   private recvTransport: Transport | null = null
@@ -37,9 +30,10 @@ export class CallClient {
   private readonly watchdog: ReturnType<typeof setInterval>
 
   private constructor(private readonly ws: WebSocket) {
+    this.calls = new SignallingCalls((text) => ws.send(text))
     ws.onmessage = (ev) => {
       this.lastHeard = Date.now()
-      this.receive(JSON.parse(String(ev.data)))
+      this.calls.receive(JSON.parse(String(ev.data)))
     }
     ws.onclose = () => this.gone()
     this.on('producerAdded', (d) => void this.consume(d.producerId))
@@ -58,8 +52,7 @@ export class CallClient {
     if (this.closed) return
     this.closed = true
     clearInterval(this.watchdog)
-    for (const p of this.pending.values()) p.reject(new SignallingError('DISCONNECTED', '连接已断开'))
-    this.pending.clear()
+    this.calls.failAll('连接已断开')
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close()
     this.sendTransport?.close()
     this.recvTransport?.close()
@@ -88,25 +81,11 @@ export class CallClient {
   }
 
   request<M extends RequestMethod>(method: M, data: RequestData<M>): Promise<any> {
-    const id = this.nextId++
-    this.ws.send(JSON.stringify({ id, method, data }))
-    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }))
+    return this.calls.request(method, data)
   }
 
   on<K extends keyof Notifications>(name: K, fn: Listener<K>) {
-    this.listeners.set(name, [...(this.listeners.get(name) ?? []), fn])
-  }
-
-  private receive(msg: any) {
-    if (typeof msg.notification === 'string') {
-      for (const fn of this.listeners.get(msg.notification) ?? []) fn(msg.data)
-      return
-    }
-    const p = this.pending.get(msg.id)
-    if (!p) return
-    this.pending.delete(msg.id)
-    if (msg.ok) p.resolve(msg.data)
-    else p.reject(new SignallingError(msg.error.code, msg.error.message))
+    this.calls.on(name, fn)
   }
 
   /** Joins the case's call; consumes whatever the other side already publishes. */
