@@ -18,6 +18,9 @@ import { OCR_FAILURE_TEXT } from './failure-text.ts'
 
 const SYSTEM: Actor = { type: 'system', id: 'ocr' }
 
+const stillExists = (tx: Tx, caseId: string, evidenceId: string) =>
+  tx.select({ id: s.evidence.id }).from(s.evidence).where(and(eq(s.evidence.id, evidenceId), eq(s.evidence.caseId, caseId))).get() !== undefined
+
 /** What is kept of a field: the value read, its confidence (4 places) and its validation. */
 const storedField = (f: CardField): CardField => ({ ...f, confidence: Number(f.confidence.toFixed(4)) })
 
@@ -110,7 +113,8 @@ export function createCardOcrService({ db, cases, reader, reads, now, timeZone }
         const row = tx.select().from(s.cardReadings)
           .where(and(eq(s.cardReadings.evidenceId, evidenceId), eq(s.cardReadings.caseId, caseId))).get()
         cases.assertHandler(cases.loadCase(caseId), officer)
-        if (!row) return fail('EVIDENCE_NOT_FOUND')
+        // A still the plate reader found a plate on was never read as a card.
+        if (!row) return fail(stillExists(tx, caseId, evidenceId) ? 'CARD_NOT_READ' : 'EVIDENCE_NOT_FOUND')
         if (row.status === 'pending') fail('OCR_PENDING')
         const type: CardType = row.cardType ?? fail('CARD_NOT_READ')
         const foreign = fieldsNotOnCard(type, applied)
