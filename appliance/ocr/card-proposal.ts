@@ -27,7 +27,7 @@ export const CARD_PARTY_FIELDS: Readonly<Record<CardType, readonly CardPartyFiel
 const VEHICLE_TYPE_RULES: Array<[RegExp, VehicleTypeCode]> = [
   [/牵引/, 'tractor-trailer'],
   [/三轮摩托/, 'three-wheel-motorcycle'],
-  [/轻便摩托/, 'moped'],
+  [/轻便.*摩托/, 'moped'],
   [/摩托/, 'motorcycle'],
   [/低速/, 'low-speed-truck'],
   [/三轮汽车/, 'three-wheeler'],
