@@ -137,7 +137,13 @@ t.test('requests are validated and guarded', async (t) => {
     [{ partyId: '00000000-0000-4000-8000-000000000000', fields: { plate: '川A12345' } }, 'PARTY_NOT_FOUND'],
   ]
   for (const [body, code] of codes) t.equal((await apply(seat, body)).body.code, code, JSON.stringify(body))
-  t.equal((await seat.call('POST', `/api/cases/${caseId}/evidence/${evidenceId}/card`, undefined, '{"partyId":', 'application/json')).body.code, 'MALFORMED_JSON')
+  for (const bad of [[], 'text', 42, null]) t.equal((await apply(seat, bad)).body.code, 'VALIDATION_FAILED', JSON.stringify(bad))
+  const raw = (body: string, type: string) => seat.call('POST', `/api/cases/${caseId}/evidence/${evidenceId}/card`, undefined, body, type)
+  t.equal((await raw('{"partyId":', 'application/json')).body.code, 'MALFORMED_JSON')
+  t.equal((await raw('partyId=x', 'text/plain')).body.code, 'UNSUPPORTED_MEDIA_TYPE')
+  const image = await raw('\xff\xd8\xff\xe0', 'image/jpeg')
+  t.equal(image.body.code, 'UNSUPPORTED_MEDIA_TYPE', 'an image is not a body (the still parser is the upload route\'s own)')
+  t.equal((await raw(JSON.stringify({ partyId, fields: { name: 'y'.repeat(70 * 1024) } }), 'application/json')).body.code, 'BODY_TOO_LARGE')
 
   const bare = await seat.post(`/api/cases/${caseId}/parties`, { name: '李四', phone: '13900139000' })
   const bareId = bare.body.parties.at(-1).id
