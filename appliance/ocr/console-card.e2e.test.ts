@@ -1,11 +1,12 @@
 // The officer console in headless Chromium: the citizen photographs a driving licence whose ID number
 // fails its check; the console lists the card's fields beside the still with that failure in zh-CN,
-// the officer corrects the number and fills the party in one action; the party and the card reading
-// (machine values beside the officer's) show it.
+// the officer corrects the number (kept while the panel refreshes for the next still) and fills the
+// party in one action; the party and the card reading (machine values beside the officer's) show it.
 import t from 'tap'
 import { eq } from 'drizzle-orm'
 import * as s from '../db/schema.ts'
 import { renderDrivingLicence } from '../../models/render-cards.ts'
+import { renderPlateFrame } from '../../models/render-plates.ts'
 import { errorsOf, launchBrowser, newPage } from '../test-support/browser.ts'
 import { DRIVER } from '../test-support/card-samples.ts'
 import { citizenReport, startTestBox } from '../test-support/test-box.ts'
@@ -51,6 +52,16 @@ t.test('the console proposes a card\'s fields beside the still; the officer corr
   t.equal(await page.inputValue(`${item} .card-input[data-field="licenceClasses"]`), 'C1')
 
   await page.fill(`${item} .card-input[data-field="idNumber"]`, DRIVER.idNumber)
+  // Another still arrives while the officer corrects: the panel refreshes, the typed number stays.
+  const next = await fetch(`${box.url}/api/citizen/cases/${caseId}/stills`, {
+    method: 'POST',
+    headers: { 'content-type': 'image/jpeg', authorization: `Bearer ${citizen.bearer}` },
+    body: new Uint8Array(renderPlateFrame('川A54321', 'blue')),
+  })
+  const nextItem = `#evidence li[data-evidence="${((await next.json()) as { evidenceId: string }).evidenceId}"]`
+  await page.waitForFunction((sel) => document.querySelector(`${sel} .plate-reading`)?.textContent?.includes('川A54321'), nextItem, { timeout: 60_000 })
+  t.equal(await page.inputValue(`${item} .card-input[data-field="idNumber"]`), DRIVER.idNumber, 'the correction survives the refresh')
+  t.equal(await page.inputValue(`${item} .card-input[data-field="name"]`), '张伟', 'untouched fields show the reading')
   await page.click(`${item} .card-apply`)
   await page.waitForFunction((sel) => document.querySelector(`${sel} .card-applied`)?.textContent?.includes('已填入甲方（已更正）'), item, { timeout: 10_000 })
   await page.waitForFunction(() => document.querySelector('#parties')?.textContent?.includes('张伟'), undefined, { timeout: 10_000 })

@@ -1,6 +1,6 @@
 // Beside a still that shows a licence card: the fields OCR read with their validation, and one action
 // that fills a party from them — each proposed value editable first, the party picked from the case.
-import { api, h } from './dom.ts'
+import { api, h, keepEdits } from './dom.ts'
 import { VEHICLE_TYPES } from './vehicle-types.ts'
 
 type Say = (text: string) => void
@@ -23,7 +23,7 @@ function vehicleTypeSelect(r: any): HTMLSelectElement {
   const select = h('select', { class: 'card-input', 'data-field': 'vehicleType' }, h('option', { value: '' }, `车辆类型（证上：${printed || '未识别'}）`),
     ...options.map(([v, l]) => h('option', { value: v! }, l!)))
   select.value = proposed ?? ''
-  return select
+  return keepEdits(select, `${r.evidenceId}:vehicleType`)
 }
 
 function applyForm(caseId: string, r: any, parties: any[], after: () => Promise<void>, say: Say): HTMLElement {
@@ -32,9 +32,11 @@ function applyForm(caseId: string, r: any, parties: any[], after: () => Promise<
     const v = r.applied?.[field] ?? r.proposal[field]
     return Array.isArray(v) ? v.join(',') : (v ?? '')
   }
-  const inputs = INPUTS[r.cardType]!.map(([field, label]) => h('input', { class: 'card-input', 'data-field': field, placeholder: label, value: shown(field) }))
+  // The panel refreshes while other stills are read: what the officer is typing survives it.
+  const inputs = INPUTS[r.cardType]!.map(([field, label]) =>
+    keepEdits(h('input', { class: 'card-input', 'data-field': field, placeholder: label, value: shown(field) }), `${r.evidenceId}:${field}`))
   const fields: Array<HTMLInputElement | HTMLSelectElement> = r.cardType === 'vehicle-licence' ? [...inputs, vehicleTypeSelect(r)] : inputs
-  const party = h('select', { class: 'card-party' }, ...parties.map((p) => h('option', { value: p.id }, `${p.label} ${p.name}`)))
+  const party = keepEdits(h('select', { class: 'card-party' }, ...parties.map((p) => h('option', { value: p.id }, `${p.label} ${p.name}`))), `${r.evidenceId}:party`)
   if (r.appliedPartyId) party.value = r.appliedPartyId
   const apply = h('button', { class: 'card-apply' }, r.applied ? '重新填入' : '填入当事人')
   apply.onclick = () => {
@@ -43,7 +45,11 @@ function applyForm(caseId: string, r: any, parties: any[], after: () => Promise<
       const v = el.value.trim()
       if (v) values[el.dataset.field!] = el.dataset.field === 'licenceClasses' ? v.toUpperCase().split(/[,，、\s]+/).filter(Boolean) : v
     }
-    api('POST', `/api/cases/${caseId}/evidence/${r.evidenceId}/card`, { partyId: party.value, fields: values }).then(after, (e: Error) => say(e.message))
+    api('POST', `/api/cases/${caseId}/evidence/${r.evidenceId}/card`, { partyId: party.value, fields: values }).then(() => {
+      // Applied: from now on the fields show what the box stored.
+      for (const el of [...fields, party]) delete el.dataset.edited
+      return after()
+    }, (e: Error) => say(e.message))
   }
   const applied = parties.find((p) => p.id === r.appliedPartyId)
   const done = applied ? [h('span', { class: 'card-applied' }, `已填入${applied.label}${r.corrected ? '（已更正）' : ''}`)] : []

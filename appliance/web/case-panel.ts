@@ -1,5 +1,5 @@
 // The case beside the video: parties, checks, eligibility with its reasons, dispatch or determination.
-import { api, h, show } from './dom.ts'
+import { api, h, showKeepingEdits } from './dom.ts'
 import { cardReading } from './card-review.ts'
 import { stillWithPlate } from './plate-review.ts'
 import { VEHICLE_TYPES } from './vehicle-types.ts'
@@ -99,7 +99,7 @@ export async function renderCasePanel(panel: HTMLElement, caseId: string, say: S
   // plate has its card reading pending from the moment its plate result is stored.
   if ([...ocr.readings, ...cards.readings].some((r: any) => r.status === 'pending')) setTimeout(() => void again().catch(() => undefined), 1500)
   const reasons = c.eligibility && !c.eligibility.eligible ? c.eligibility.reasons : []
-  show(panel,
+  showKeepingEdits(panel,
     h('h2', {}, `案件 ${c.caseNo}`),
     h('p', { id: 'case-state' }, c.stateText),
     h('p', {}, `位置：${c.location.address ?? `${c.location.lat}, ${c.location.lng}`}`),
