@@ -97,7 +97,7 @@ async function main() {
         `${RUNS} stills of each kind, one at a time, into one case on the real box (child process, demo configuration, OCR worker threads as configured: min(2, cores)), after one warm-up still of each kind.`,
         `"result": from sending the upload to the reading being done in the officer's view (GET plate-readings / card-readings polled every ${POLL_MS} ms, so up to ${POLL_MS} ms plus two requests are included).`,
         'Cards: the demo registry\'s 张伟 (appliance/test-support/card-samples.ts) rendered by models/render-cards.ts; "as expected" checks the proposal (ID number and name, or plate and vehicle type), the plate, or that nothing was found.',
-        'Where the time goes: bench:ocr measures the parts on one worker — a 960×640 card costs the plate pass (detection at 736 + recognition of every line as a plate candidate) and then the card pass (detection at 960, every line recognised at width 320), the latter most of it.',
+        'Where the time goes: a card still is read twice, one pass after the other on one worker — first by the plate reader (detection at 736, each of the card\'s ~20 text lines recognised as a plate candidate), then by the card reader (detection at 960, every line at width 320; bench:ocr has it alone). Timed apart with models/ on one worker, the plate pass over a card costs nearly as much as the card pass. A scene with neither pays both passes too, each cheaper (few lines).',
       ],
       details: { runs: RUNS, pollMs: POLL_MS },
       machine,
