@@ -36,7 +36,7 @@ import type { CallRecorder } from './media/recorder.ts'
 import { createRoomRegistry } from './media/rooms.ts'
 import type { WorkerPool } from './media/worker-pool.ts'
 import { MAX_FRAME_BYTES } from './media/signalling.ts'
-import { createPlateOcrService } from './ocr/plate-ocr-service.ts'
+import { createEvidenceOcr } from './ocr/evidence-ocr.ts'
 import { authPlugin } from './plugins/auth.ts'
 import { smsSenderPass } from './notifications/sender.ts'
 import { createSmsGateway } from './notifications/sms-gateway.ts'
@@ -51,7 +51,7 @@ export interface AppDeps {
   registry: RegistryClient
   /** The calls' SFU workers; without them the box serves the case API only (as in the case-core tests). */
   media?: WorkerPool
-  /** Reads plates off evidence stills (models/); without it stills are stored unread. Closed with the app. */
+  /** Reads plates (and licence cards) off evidence stills (models/); without it stills are stored unread. Closed with the app. */
   plates?: PlateReader
   now?: () => Date
   logger?: FastifyServerOptions['logger']
@@ -128,12 +128,13 @@ export async function buildApp({ config, db, registry, media, plates, now = () =
   await app.register(dispatchRoutes, { db, cases })
   await app.register(auditRoutes, { db })
   await app.register(officerRoutes, { db, now })
-  const plateOcr = plates ? createPlateOcrService({ db, cases, reader: plates, dataDir: config.dataDir, now, log: app.log }) : undefined
-  if (plateOcr) {
-    app.addHook('onClose', () => plateOcr.close())
-    await app.register(ocrRoutes, { cases, plateOcr, dataDir: config.dataDir })
-    const resumed = plateOcr.resumePending()
-    if (resumed > 0) app.log.warn({ resumed }, 'plate readings resumed from an unclean stop')
+  const ocr = plates ? createEvidenceOcr({ db, cases, reader: plates, dataDir: config.dataDir, now, timeZone: config.service.timeZone, log: app.log }) : undefined
+  const plateOcr = ocr?.plates
+  if (ocr) {
+    app.addHook('onClose', () => ocr.close())
+    await app.register(ocrRoutes, { cases, ocr, dataDir: config.dataDir })
+    const resumed = ocr.resumePending()
+    if (resumed.plates + resumed.cards > 0) app.log.warn({ resumed }, 'plate and card readings resumed from an unclean stop')
   }
   if (media) {
     const recorders = new Set<CallRecorder>()

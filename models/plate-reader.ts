@@ -1,7 +1,8 @@
-// The box's plate reader: one OcrEngine started at most once (eagerly with warmUp(), or on the first
-// read), shared by every request, closed with the box.
+// The box's reader of stills: plates, and licence cards on document photos. One OcrEngine started at
+// most once (eagerly with warmUp(), or on the first read), shared by every request, closed with the box.
 import { OcrEngine, type EngineOptions } from './engine.ts'
 import { OcrError } from './errors.ts'
+import { readCard, type CardReading } from './read-card.ts'
 import { readPlates, type PlateReading } from './read-plates.ts'
 
 export interface PlateReaderOptions extends EngineOptions {
@@ -11,6 +12,8 @@ export interface PlateReaderOptions extends EngineOptions {
 
 export interface PlateReader {
   read(bytes: Uint8Array): Promise<PlateReading[]>
+  /** A driving or vehicle licence photo: its fields, validated against `today` (YYYY-MM-DD). */
+  readCard(bytes: Uint8Array, today: string): Promise<CardReading>
   /** Starts the engine now (model check, worker threads); resolves when it is ready. */
   warmUp(): Promise<void>
   close(): Promise<void>
@@ -31,6 +34,10 @@ export function createPlateReader(options: PlateReaderOptions = {}): PlateReader
     async read(bytes) {
       if (closed) throw new OcrError('OCR_ENGINE_CLOSED')
       return readPlates(await started(), bytes, options.homePrefix ? { homePrefix: options.homePrefix } : {})
+    },
+    async readCard(bytes, today) {
+      if (closed) throw new OcrError('OCR_ENGINE_CLOSED')
+      return readCard(await started(), bytes, today)
     },
     async warmUp() {
       await started()

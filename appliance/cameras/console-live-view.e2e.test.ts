@@ -121,8 +121,8 @@ t.test('附近路面监控: nearest cameras listed, one played into a canvas, st
   t.equal(await page.$('#nearby-cameras li[data-camera]'), null, 'no camera listed')
 
   // Expected refusals the console already handles: who is logged in (401 before the login form),
-  // failed SMS (a seat officer may not read the outbox: 403), plate readings (this box runs no OCR:
-  // 404). A CSP violation (WebSocket, canvas, the player's stylesheet) would show here.
-  const expected = ['/api/auth/me', '/api/notifications?status=failed', '/plate-readings']
+  // failed SMS (a seat officer may not read the outbox: 403), plate and card readings (this box runs
+  // no OCR: 404). A CSP violation (WebSocket, canvas, the player's stylesheet) would show here.
+  const expected = ['/api/auth/me', '/api/notifications?status=failed', '/plate-readings', '/card-readings']
   t.same(errorsOf(page).filter((e) => !expected.some((path) => e.url?.includes(path))), [], 'no page errors')
 })

@@ -149,6 +149,33 @@ export const plateReadings = sqliteTable('plate_readings', {
   createdAt: text('created_at').notNull(),
 }, (t) => [index('plate_readings_case').on(t.caseId)])
 
+/**
+ * What OCR read on a still that showed a licence card instead of a plate (one row per still), and the
+ * values the officer applied to a party: the machine reading is never overwritten (labelled data).
+ */
+export const cardReadings = sqliteTable('card_readings', {
+  evidenceId: text('evidence_id').primaryKey().references(() => evidence.id),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  status: text('status', { enum: ['pending', 'read', 'failed'] }).notNull(),
+  /** OcrError code when failed. */
+  errorCode: text('error_code'),
+  /** null: the still shows no licence card the reader recognises. */
+  cardType: text('card_type', { enum: ['driving-licence', 'vehicle-licence'] }),
+  /** Every field found, with its confidence and validation (JSON, models/read-card.ts CardField). */
+  fields: text('fields', { mode: 'json' }),
+  /** Every expected field found and valid. */
+  valid: integer('valid', { mode: 'boolean' }),
+  readAt: text('read_at'),
+  /** The party fields the officer applied (JSON), after any correction. */
+  applied: text('applied', { mode: 'json' }),
+  appliedPartyId: text('applied_party_id').references(() => parties.id),
+  /** True when any applied value differs from the machine's proposal. */
+  corrected: integer('corrected', { mode: 'boolean' }),
+  appliedBy: text('applied_by').references(() => officers.id),
+  appliedAt: text('applied_at'),
+  createdAt: text('created_at').notNull(),
+}, (t) => [index('card_readings_case').on(t.caseId)])
+
 export const eligibilityResults = sqliteTable('eligibility_results', {
   id: text('id').primaryKey(),
   caseId: text('case_id').notNull().references(() => cases.id),
@@ -291,6 +318,7 @@ export type DocumentRow = typeof determinationDocuments.$inferSelect
 export type NotificationRow = typeof notifications.$inferSelect
 export type ClaimRow = typeof claims.$inferSelect
 export type PlateReadingRow = typeof plateReadings.$inferSelect
+export type CardReadingRow = typeof cardReadings.$inferSelect
 
 /**
  * Transactional outbox for the city platform: one row per changed row of a case table, written by

@@ -28,6 +28,8 @@ const OFFICER_ROUTES: Array<[method: string, path: string, permission: Permissio
   ['POST', '/api/cases/{caseId}/close', 'case.close'],
   ['GET', '/api/cases/{caseId}/plate-readings', 'case.read'],
   ['POST', '/api/cases/{caseId}/evidence/{evidenceId}/plate', 'case.edit'],
+  ['GET', '/api/cases/{caseId}/card-readings', 'case.read'],
+  ['POST', '/api/cases/{caseId}/evidence/{evidenceId}/card', 'case.edit'],
   ['GET', '/api/dispatches', 'dispatch.read'],
   ['PATCH', '/api/dispatches/{dispatchId}', 'dispatch.update'],
   ['GET', '/api/audit/verify', 'audit.read'],

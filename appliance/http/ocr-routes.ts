@@ -1,21 +1,33 @@
-// The officer's side of plate OCR: the case's readings (beside each still), the still itself, and
-// the confirmation or correction of a plate.
+// The officer's side of OCR on stills: the case's plate and licence-card readings (beside each still),
+// the still itself, the confirmation or correction of a plate, and a card's fields applied to a party.
 import { createReadStream } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { CaseService, OfficerActor } from '../cases/case-service.ts'
 import { fail } from '../errors.ts'
-import type { PlateOcrService } from '../ocr/plate-ocr-service.ts'
+import type { EvidenceOcr } from '../ocr/evidence-ocr.ts'
+import { PartyBody } from './party-schema.ts'
 import { Uuid } from './schemas.ts'
 
 const EvidenceParams = Type.Object({ caseId: Uuid, evidenceId: Uuid })
 const CONTENT_TYPES: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png' }
+const party = PartyBody.properties
+/** The party fields a licence card fills, formats as in the party body (the same rules apply after). */
+const CardFields = Type.Object({
+  name: Type.Optional(party.name),
+  idNumber: party.idNumber,
+  licenceClasses: party.licenceClasses,
+  licenceValidUntil: party.licenceValidUntil,
+  plate: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })),
+  vehicleType: Type.Optional(party.vehicle.properties.vehicleType),
+}, { additionalProperties: false, minProperties: 1 })
 
-export const ocrRoutes: FastifyPluginAsyncTypebox<{ cases: CaseService; plateOcr: PlateOcrService; dataDir: string }> = async (
+export const ocrRoutes: FastifyPluginAsyncTypebox<{ cases: CaseService; ocr: EvidenceOcr; dataDir: string }> = async (
   app,
-  { cases, plateOcr, dataDir },
+  { cases, ocr, dataDir },
 ) => {
+  const plateOcr = ocr.plates
   const officer = (req: { officer: OfficerActor | null }) => req.officer!
   /** The same rule as reading the case: seat officers their own cases, supervisors the district. */
   const readable = (caseId: string, o: OfficerActor) => {
@@ -50,4 +62,20 @@ export const ocrRoutes: FastifyPluginAsyncTypebox<{ cases: CaseService; plateOcr
     },
     onRequest: app.requireOfficer('case.edit'),
   }, async (req) => plateOcr.confirm(req.params.caseId, req.params.evidenceId, officer(req), req.body.plate))
+
+  app.get('/api/cases/:caseId/card-readings', {
+    schema: { params: Type.Object({ caseId: Uuid }) },
+    onRequest: app.requireOfficer('case.read'),
+  }, async (req) => {
+    readable(req.params.caseId, officer(req))
+    return ocr.cards.list(req.params.caseId)
+  })
+
+  app.post('/api/cases/:caseId/evidence/:evidenceId/card', {
+    schema: {
+      params: EvidenceParams,
+      body: Type.Object({ partyId: Uuid, fields: CardFields }, { additionalProperties: false }),
+    },
+    onRequest: app.requireOfficer('case.edit'),
+  }, async (req) => ocr.cards.apply(req.params.caseId, req.params.evidenceId, officer(req), req.body.partyId, req.body.fields))
 }

@@ -1,19 +1,18 @@
 // Plates read off evidence stills, beside the request path: a stored still gets a pending reading
-// at once, OCR runs in the background (models/ worker threads), and its result lands with an audit
-// entry. The officer then confirms or corrects; the machine reading is kept next to the correction.
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+// at once, OCR runs in the background (background-reads.ts, models/ worker threads), and its result
+// lands with an audit entry; a still without a plate is handed on to the card reader. The officer
+// then confirms or corrects; the machine reading is kept next to the correction.
 import { and, asc, eq, inArray, isNull, or } from 'drizzle-orm'
 import type { PlateReader } from '../../models/plate-reader.ts'
 import type { PlateReading } from '../../models/read-plates.ts'
-import { isOcrErrorCode } from '../../models/errors.ts'
 import { votePlates } from '../../models/plate-vote.ts'
 import { appendAudit, type Actor } from '../audit/audit-log.ts'
-import { officerActor, type CaseService, type OfficerActor } from '../cases/case-service.ts'
+import { officerActor, type CaseService, type OfficerActor, type Tx } from '../cases/case-service.ts'
 import type { Db } from '../db/open.ts'
 import * as s from '../db/schema.ts'
 import { fail } from '../errors.ts'
 import { parsePlate } from '../rules/plates.ts'
+import type { BackgroundReads, ReadOutcome } from './background-reads.ts'
 import { OCR_FAILURE_TEXT } from './failure-text.ts'
 
 const SYSTEM: Actor = { type: 'system', id: 'ocr' }
@@ -41,43 +40,34 @@ export type StoredReading = ReturnType<typeof storedReading>
 export interface PlateOcrDeps {
   db: Db
   cases: CaseService
-  reader: PlateReader
-  dataDir: string
+  reader: Pick<PlateReader, 'read'>
+  reads: BackgroundReads
   now: () => Date
-  log?: { warn(obj: object, msg: string): void }
+  /** A still without a plate may be a licence card: queued in the plate result's transaction, then started. */
+  noPlate?: { queue(tx: Tx, caseId: string, evidenceId: string, at: string): void; start(caseId: string, evidenceId: string, filePath: string): void }
 }
 
 export type PlateOcrService = ReturnType<typeof createPlateOcrService>
 
-export function createPlateOcrService({ db, cases, reader, dataDir, now, log }: PlateOcrDeps) {
+export function createPlateOcrService({ db, cases, reader, reads, now, noPlate }: PlateOcrDeps) {
   const iso = () => now().toISOString()
-  const inFlight = new Set<Promise<void>>()
-  let closed = false
 
-  async function run(evidenceId: string, caseId: string, filePath: string): Promise<void> {
-    let outcome: { readings: PlateReading[] } | { errorCode: string }
-    try {
-      outcome = { readings: await reader.read(await readFile(join(dataDir, filePath))) }
-    } catch (err) {
-      const code = (err as { code?: unknown }).code
-      outcome = { errorCode: isOcrErrorCode(code) ? code : 'OCR_WORKER_FAILED' }
-      if (!isOcrErrorCode(code)) log?.warn({ err, evidenceId }, 'plate OCR failed unexpectedly')
-    }
-    if (closed) return // the box is stopping: the reading stays pending and is redone at next start
+  function store(caseId: string, evidenceId: string, filePath: string, outcome: ReadOutcome<PlateReading[]>): void {
     const at = iso()
+    const plateless = outcome.ok && !outcome.value.some((r) => r.valid)
     db.transaction((tx) => {
-      if ('errorCode' in outcome) {
+      if (!outcome.ok) {
         tx.update(s.plateReadings).set({ status: 'failed', errorCode: outcome.errorCode, readAt: at }).where(eq(s.plateReadings.evidenceId, evidenceId)).run()
         appendAudit(tx, SYSTEM, 'evidence.plate_ocr_failed', caseId, { evidenceId, errorCode: outcome.errorCode }, at)
         return
       }
-      const best = outcome.readings[0]
+      const best = outcome.value[0]
       tx.update(s.plateReadings).set({
         status: 'read',
         machinePlate: best?.text ?? null,
         machineConfidence: best ? Number(best.confidence.toFixed(4)) : null,
         machineColour: best?.colour ?? null,
-        readings: outcome.readings.map(storedReading),
+        readings: outcome.value.map(storedReading),
         readAt: at,
       }).where(eq(s.plateReadings.evidenceId, evidenceId)).run()
       appendAudit(tx, SYSTEM, 'evidence.plate_read', caseId, {
@@ -86,14 +76,13 @@ export function createPlateOcrService({ db, cases, reader, dataDir, now, log }: 
         valid: best?.valid ?? false,
         confidence: best ? Number(best.confidence.toFixed(4)) : null,
       }, at)
+      if (plateless) noPlate?.queue(tx, caseId, evidenceId, at)
     })
+    if (plateless) noPlate?.start(caseId, evidenceId, filePath)
   }
 
   function start(evidenceId: string, caseId: string, filePath: string): void {
-    // Never rejects: every failure is recorded on the reading itself.
-    const p = run(evidenceId, caseId, filePath).catch((err: unknown) => log?.warn({ err, evidenceId }, 'plate OCR result not stored'))
-    inFlight.add(p)
-    void p.finally(() => inFlight.delete(p))
+    reads.run('plate OCR', evidenceId, filePath, (bytes) => reader.read(bytes), (outcome) => store(caseId, evidenceId, filePath, outcome))
   }
 
   return {
@@ -159,13 +148,6 @@ export function createPlateOcrService({ db, cases, reader, dataDir, now, log }: 
       const e = db.select().from(s.evidence)
         .where(and(eq(s.evidence.id, evidenceId), eq(s.evidence.caseId, caseId), inArray(s.evidence.kind, ['still', 'document']))).get()
       return e ?? fail('EVIDENCE_NOT_FOUND')
-    },
-
-    /** Waits for the readings in flight (tests, shutdown); new ones are not started after close. */
-    async close() {
-      closed = true
-      await Promise.all([...inFlight])
-      await reader.close()
     },
   }
 }

@@ -31,6 +31,7 @@ const SYNCED: Synced[] = [
   },
   { table: s.dispatches, id: 'R.id', caseId: 'R.case_id' },
   { table: s.plateReadings, id: 'R.evidence_id', caseId: 'R.case_id' },
+  { table: s.cardReadings, id: 'R.evidence_id', caseId: 'R.case_id' },
   { table: s.determinationDocuments, id: 'R.id', caseId: 'R.case_id' },
   { table: s.claims, id: 'R.id', caseId: 'R.case_id' },
   { table: s.reviews, id: 'R.id', caseId: 'R.case_id' },

@@ -1,15 +1,13 @@
 // The case beside the video: parties, checks, eligibility with its reasons, dispatch or determination.
-import { api, h, show } from './dom.ts'
+import { api, h, showKeepingEdits } from './dom.ts'
+import { cardReading } from './card-review.ts'
 import { stillWithPlate } from './plate-review.ts'
+import { VEHICLE_TYPES } from './vehicle-types.ts'
 
 const CHECK_TEXT: Record<string, string> = {
   valid: '有效', invalid: '无效', expired: '已过期', not_found: '查无记录', unverified: '无法核验',
 }
 const LIABILITIES = ['全部', '主要', '同等', '次要', '无']
-const VEHICLE_TYPES: Array<[string, string]> = [
-  ['small-car', '小型汽车'], ['small-car-automatic', '小型自动挡汽车'], ['large-truck', '大型货车'],
-  ['medium-bus', '中型客车'], ['motorcycle', '普通二轮摩托车'], ['e-bike', '电动自行车'], ['pedestrian', '行人'],
-]
 
 type Say = (text: string) => void
 
@@ -86,12 +84,22 @@ export async function renderCasePanel(panel: HTMLElement, caseId: string, say: S
   if (c.state === 'determined') actions.push(step('serve', '送达认定书', post('serve'), again, say))
   if (['served', 'closed'].includes(c.state)) actions.push(h('a', { id: 'document-pdf', href: `/api/cases/${caseId}/document.pdf`, target: '_blank' }, '查看电子认定书（PDF）'))
   // Plate readings exist when the box runs OCR; a box without it shows the stills alone.
-  const ocr = await api('GET', `/api/cases/${caseId}/plate-readings`).catch(() => ({ readings: [] }))
+  const [ocr, cards] = await Promise.all([
+    api('GET', `/api/cases/${caseId}/plate-readings`).catch(() => ({ readings: [] })),
+    api('GET', `/api/cases/${caseId}/card-readings`).catch(() => ({ readings: [] })),
+  ])
   const readingOf = (id: string) => ocr.readings.find((r: any) => r.evidenceId === id)
-  // OCR runs beside the upload: look again shortly while a still is still being read.
-  if (ocr.readings.some((r: any) => r.status === 'pending')) setTimeout(() => void again().catch(() => undefined), 1500)
+  const cardOf = (id: string) => cards.readings.find((r: any) => r.evidenceId === id)
+  /** A still that shows a licence card gets the card's fields instead of the plate controls. */
+  const still = (e: any) => {
+    const card = cardOf(e.id)
+    return stillWithPlate(caseId, e, card?.cardType ? undefined : readingOf(e.id), again, say, cardReading(caseId, card, c.parties, again, say))
+  }
+  // OCR runs beside the upload: look again shortly while a still is being read. A still without a
+  // plate has its card reading pending from the moment its plate result is stored.
+  if ([...ocr.readings, ...cards.readings].some((r: any) => r.status === 'pending')) setTimeout(() => void again().catch(() => undefined), 1500)
   const reasons = c.eligibility && !c.eligibility.eligible ? c.eligibility.reasons : []
-  show(panel,
+  showKeepingEdits(panel,
     h('h2', {}, `案件 ${c.caseNo}`),
     h('p', { id: 'case-state' }, c.stateText),
     h('p', {}, `位置：${c.location.address ?? `${c.location.lat}, ${c.location.lng}`}`),
@@ -102,7 +110,7 @@ export async function renderCasePanel(panel: HTMLElement, caseId: string, say: S
     ...(reasons.length ? [h('h3', {}, '不符合快处条件'), h('ul', { id: 'reasons' }, ...reasons.map((r: any) => h('li', {}, `${r.party ?? ''} ${r.text}`)))] : []),
     h('h3', {}, '证据'),
     h('ul', { id: 'evidence' }, ...c.evidence.map((e: any) => e.kind === 'still'
-      ? stillWithPlate(caseId, e, readingOf(e.id), again, say)
+      ? still(e)
       : h('li', { 'data-sha256': e.sha256 }, `录像 ${e.capturedAt.slice(11, 19)} SHA-256 ${e.sha256.slice(0, 12)}…`))),
     ...actions,
   )

@@ -29,11 +29,16 @@ function review(caseId: string, r: any, after: () => Promise<void>, say: (t: str
   return h('div', { class: 'plate-review' }, ...(candidates.length ? ['其他可能：', ...candidates] : []), input, confirm, ...done)
 }
 
-/** One element per still: thumbnail, what OCR read, and the confirm/correct controls. */
-export function stillWithPlate(caseId: string, e: any, r: any | undefined, after: () => Promise<void>, say: (t: string) => void): HTMLElement {
+/**
+ * One element per still: thumbnail, what OCR read, and the confirm/correct controls (none when no
+ * plate reading is given: OCR off, or the still shows a licence card), then `card` (card-review.ts).
+ */
+export function stillWithPlate(caseId: string, e: any, r: any | undefined, after: () => Promise<void>, say: (t: string) => void, card: HTMLElement | null = null): HTMLElement {
   const img = h('img', { class: 'still', src: `/api/cases/${caseId}/evidence/${e.id}/image`, alt: '现场照片', width: '240' })
   const caption = `照片 ${e.capturedAt.slice(11, 19)} SHA-256 ${e.sha256.slice(0, 12)}…`
-  const parts: Array<HTMLElement | string> = [img, caption, h('p', { class: 'plate-reading' }, r ? readingText(r) : '')]
+  const parts: Array<HTMLElement | string> = [img, caption]
+  if (r) parts.push(h('p', { class: 'plate-reading' }, readingText(r)))
   if (r && r.status !== 'pending') parts.push(review(caseId, r, after, say))
+  if (card) parts.push(card)
   return h('li', { 'data-sha256': e.sha256, 'data-evidence': e.id, class: 'still-item' }, ...parts)
 }
