@@ -19,6 +19,8 @@ export interface SyncRouteDeps {
   db: PlatformDb
   registry: BoxRegistry
   ingest: Ingest
+  /** Bytes of a file the platform holds from an unfinished upload (0 when none). */
+  receivedBytes: (boxId: string, sha256: string) => Promise<number>
   now: () => Date
   /** Throws unless the request comes from a logged-in platform administrator. */
   requireAdmin: (req: FastifyRequest) => unknown
@@ -48,7 +50,7 @@ function isJsonObject(text: string): boolean {
 
 const isDownstreamName = (n: string): n is DownstreamName => (DOWNSTREAM_NAMES as readonly string[]).includes(n)
 
-export async function syncRoutes(app: FastifyInstance, { db, registry, ingest, now, requireAdmin, isAdmin }: SyncRouteDeps) {
+export async function syncRoutes(app: FastifyInstance, { db, registry, ingest, receivedBytes, now, requireAdmin, isAdmin }: SyncRouteDeps) {
   const downstream = createDownstream(db, now)
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_BATCH_BYTES }, (_req, body, done) => done(null, body))
 
@@ -82,7 +84,8 @@ export async function syncRoutes(app: FastifyInstance, { db, registry, ingest, n
   app.get(PATHS.missingEvidence, async (req) => {
     const sender = box(req)
     const limit = Math.min(500, Math.max(1, Number((req.query as { limit?: string }).limit) || 100))
-    return { missing: ingest.missingEvidence(sender.boxId, limit) }
+    const missing = ingest.missingEvidence(sender.boxId, limit)
+    return { missing: await Promise.all(missing.map(async (m) => ({ ...m, receivedBytes: await receivedBytes(sender.boxId, m.sha256) }))) }
   })
 
   app.get<{ Params: { name: string } }>(PATHS.downstream(':name'), async (req, reply) => {
