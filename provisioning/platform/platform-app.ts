@@ -67,7 +67,7 @@ export async function buildPlatformApp({ dataDir, now = () => new Date(), secure
     db,
     registry,
     ingest,
-    receivedBytes: uploads.receivedBytes,
+    heldBytes: uploads.heldBytes,
     now,
     requireAdmin: (req) => admins.adminOf(req) ?? fail('AUTH_REQUIRED'),
     isAdmin: (req) => admins.adminOf(req) !== null,

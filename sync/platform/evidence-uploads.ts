@@ -111,27 +111,46 @@ export function createEvidenceUploads(opts: { dataDir: string; registry: BoxRegi
     },
     async onUploadFinish(req, upload) {
       const box = boxOf(req)
-      const sha256 = upload.id.slice(box.boxId.length + 1)
-      const partial = join(uploadDir, upload.id)
-      if ((await store.sha256Of(upload.id, upload.size ?? 0)) !== sha256) {
-        // Start over: the bytes are not the file the box announced.
-        rmSync(partial, { force: true })
-        rmSync(`${partial}.json`, { force: true })
-        throw tusError('SYNC_EVIDENCE_HASH_MISMATCH', { sha256 })
-      }
-      const final = evidenceFilePath(dataDir, box.boxId, sha256)
-      mkdirSync(join(dataDir, 'evidence', box.boxId), { recursive: true })
-      fsyncPath(partial, 'r+')
-      renameSync(partial, final)
-      fsyncPath(join(dataDir, 'evidence', box.boxId))
-      rmSync(`${partial}.json`, { force: true })
-      ingest.recordEvidenceFile(box.boxId, sha256, upload.size ?? 0, now())
+      if (!(await finish(box.boxId, upload.id, upload.size ?? 0))) throw tusError('SYNC_EVIDENCE_HASH_MISMATCH', { sha256: upload.id.slice(box.boxId.length + 1) })
       return {}
     },
   })
 
+  /**
+   * Checks the sha256 of an upload whose bytes have all arrived and moves it into the store; false
+   * when the bytes are not the file the box announced (discarded: the box starts over).
+   */
+  async function finish(boxId: string, id: string, size: number): Promise<boolean> {
+    const sha256 = id.slice(boxId.length + 1)
+    const partial = join(uploadDir, id)
+    if ((await store.sha256Of(id, size)) !== sha256) {
+      rmSync(partial, { force: true })
+      rmSync(`${partial}.json`, { force: true })
+      return false
+    }
+    const final = evidenceFilePath(dataDir, boxId, sha256)
+    mkdirSync(join(dataDir, 'evidence', boxId), { recursive: true })
+    fsyncPath(partial, 'r+')
+    renameSync(partial, final)
+    fsyncPath(join(dataDir, 'evidence', boxId))
+    rmSync(`${partial}.json`, { force: true })
+    ingest.recordEvidenceFile(boxId, sha256, size, now())
+    return true
+  }
+
   return {
-    receivedBytes: (boxId: string, sha256: string) => store.getUpload(uploadId(boxId, sha256)).then((u) => u.offset, () => 0),
+    /**
+     * Bytes of a file the platform holds from an unfinished upload, or 'stored' when all of them
+     * were there but the check had been cut short (the platform killed in between) and is done now:
+     * tus would tell the box such an upload is complete, and the box would never send it again.
+     */
+    async heldBytes(boxId: string, sha256: string): Promise<number | 'stored'> {
+      const id = uploadId(boxId, sha256)
+      const upload = await store.getUpload(id).catch(() => undefined)
+      if (!upload) return 0
+      if (upload.offset !== upload.size) return upload.offset
+      return (await finish(boxId, id, upload.offset)) ? 'stored' : 0
+    },
     /** One tus request from the platform's HTTP server. */
     async handle(req: IncomingMessage, res: ServerResponse) {
       try {

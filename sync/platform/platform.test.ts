@@ -1,7 +1,7 @@
 // The platform's refusals and bookkeeping over real HTTP: signatures, identities, clock skew,
 // dedupe, contiguous ack, evidence verification, downstream by ETag.
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { identityFromPrivateKey, loadOrCreateNodeIdentity } from '../../provisioning/node-identity.ts'
@@ -167,6 +167,20 @@ t.test('evidence: a cut upload resumes from the bytes the platform holds; a crea
   t.equal((await uploadEvidence(client, paths[0]!, shas[0]!, 300_000)).resumedFrom, 100_000)
   t.same(await missing(), [], 'both files verified and stored')
   for (const [i, b] of files.entries()) t.ok(readFileSync(evidenceFilePath(p.dir, longquanyi, shas[i]!)).equals(b), `file ${i} stored byte for byte`)
+
+  // The platform died after an upload's last byte reached its disk, before the check: tus would
+  // call that upload complete. Asking what is missing checks it, and stores it or starts it over.
+  const late = [randomBytes(120_000), randomBytes(80_000)]
+  const lateShas = late.map((b) => sha256Hex(b))
+  await client.request('POST', PATHS.batches, batchBody(longquanyi, late.map((b, i) => event(i + 3, { entity: 'evidence', entityId: `l${i}`, payload: JSON.stringify({ id: `l${i}`, sha256: lateShas[i], size_bytes: b.length }) }))))
+  files.push(...late)
+  shas.push(...lateShas)
+  t.equal((await create(2, 60_000)).status, 201)
+  t.equal((await create(3, 40_000)).status, 201)
+  appendFileSync(join(p.dir, 'uploads', `${longquanyi}.${lateShas[0]}`), late[0]!.subarray(60_000))
+  appendFileSync(join(p.dir, 'uploads', `${longquanyi}.${lateShas[1]}`), randomBytes(40_000))
+  t.same(await missing(), [{ sha256: lateShas[1], sizeBytes: 80_000, receivedBytes: 0 }], 'the right bytes are stored, the wrong ones discarded')
+  t.ok(readFileSync(evidenceFilePath(p.dir, longquanyi, lateShas[0]!)).equals(late[0]!), 'stored byte for byte')
 })
 
 t.test('downstream documents are pulled by ETag and applied whole', async (t) => {
