@@ -74,6 +74,7 @@ export const ERRORS = {
   SYNC_CLOCK_SKEW: { status: 401, message: '设备时间与平台时间相差过大' },
   SYNC_BAD_BATCH: { status: 422, message: '同步批次内容不符合要求' },
   SYNC_EVIDENCE_HASH_MISMATCH: { status: 422, message: '证据文件校验值不符' },
+  SYNC_UPLOAD_EXISTS: { status: 409, message: '平台已收到该证据文件的一部分，请从平台记录的位置续传' },
   SYNC_DOWNSTREAM_NOT_FOUND: { status: 404, message: '下发内容不存在' },
   INTERNAL: { status: 500, message: '系统内部错误' },
 } as const satisfies Record<string, { status: number; message: string }>

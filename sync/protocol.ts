@@ -69,6 +69,8 @@ export interface BatchReply {
 export interface MissingEvidence {
   sha256: string
   sizeBytes: number
+  /** Bytes of it the platform already holds from a cut upload: the agent resumes there. */
+  receivedBytes: number
 }
 
 /** One byte string per value: keys sorted at every level, no whitespace (shared with the determination's signature). */

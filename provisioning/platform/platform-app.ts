@@ -67,6 +67,7 @@ export async function buildPlatformApp({ dataDir, now = () => new Date(), secure
     db,
     registry,
     ingest,
+    heldBytes: uploads.heldBytes,
     now,
     requireAdmin: (req) => admins.adminOf(req) ?? fail('AUTH_REQUIRED'),
     isAdmin: (req) => admins.adminOf(req) !== null,

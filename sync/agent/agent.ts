@@ -95,7 +95,7 @@ export function createAgent(o: AgentOptions) {
       })
       if (todo.length === 0) return uploaded
       for (const m of todo) {
-        const r = await uploadEvidence(client, m.file, m.sha256, m.sizeBytes)
+        const r = await uploadEvidence(client, m.file, m.sha256, m.sizeBytes, m.receivedBytes)
         log({ event: 'evidence', sha256: r.sha256, sizeBytes: r.sizeBytes, resumedFrom: r.resumedFrom })
         uploaded++
       }

@@ -1,10 +1,13 @@
 // Evidence files by resumable upload (tus). An upload is named <box>.<sha256>, so a box that died
-// mid-upload finds it again and resumes from the platform's offset. On the last byte the platform
-// checks the sha256 (hashed while the bytes arrived, see hashing-file-store.ts); only a matching
-// file is moved into the store and acknowledged.
+// mid-upload finds it again and resumes from the platform's offset. A new upload carries its bytes
+// in the creating POST (creation-with-upload); a POST never replaces a part already received. On
+// the last byte the platform checks the sha256 (hashed while the bytes arrived, see
+// hashing-file-store.ts); only a matching file is moved into the store and acknowledged.
 import { mkdirSync, renameSync, rmSync } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
-import { Server, type ServerOptions } from '@tus/server'
+import { ReadableStream } from 'node:stream/web'
+import { Server } from '@tus/server'
 import { AppError, ERRORS, type ErrorCode } from '../../appliance/errors.ts'
 import { fsyncPath } from '../../appliance/durable-write.ts'
 import { PATHS, SHA256_HEX, UNSIGNED_BODY, uploadId } from '../protocol.ts'
@@ -12,8 +15,6 @@ import { authenticateBox } from './box-auth.ts'
 import { HashingFileStore } from './hashing-file-store.ts'
 import type { BoxRegistry } from '../../provisioning/platform/box-registry.ts'
 import type { Ingest } from './ingest.ts'
-
-type TusRequest = Parameters<NonNullable<ServerOptions['onIncomingRequest']>>[0]
 
 /** tus hooks refuse by throwing { status_code, body }; the body is our usual error JSON. */
 function tusError(code: ErrorCode, details?: unknown) {
@@ -24,16 +25,53 @@ export function evidenceFilePath(dataDir: string, boxId: string, sha256: string)
   return join(dataDir, 'evidence', boxId, sha256)
 }
 
+/**
+ * A request body as a web stream over the node request itself. @tus/server's own handle() goes
+ * through Readable.toWeb, which copies every chunk and pauses the socket after each 16 kB. Read
+ * only when tus reads it: a request refused before its body is left to node, which discards it.
+ */
+function requestBody(req: IncomingMessage) {
+  let chunks: AsyncIterator<Buffer> | undefined
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      chunks ??= req[Symbol.asyncIterator]()
+      const next = await chunks.next()
+      if (next.done) controller.close()
+      else controller.enqueue(next.value)
+    },
+    async cancel() {
+      await chunks?.return?.()
+    },
+  }, { highWaterMark: 0 })
+}
+
+function webRequest(req: IncomingMessage) {
+  const headers = new Headers()
+  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
+  const withBody = req.method === 'POST' || req.method === 'PATCH'
+  // The host is irrelevant: ids come from the path and Location is relative.
+  return new Request(new URL(req.url ?? '/', 'http://platform'), {
+    method: req.method,
+    headers,
+    body: withBody ? requestBody(req) : null,
+    duplex: 'half',
+  } as RequestInit)
+}
+
 export function createEvidenceUploads(opts: { dataDir: string; registry: BoxRegistry; ingest: Ingest; now: () => Date }) {
   const { dataDir, registry, ingest, now } = opts
   const uploadDir = join(dataDir, 'uploads')
   mkdirSync(uploadDir, { recursive: true })
   const store = new HashingFileStore({ directory: uploadDir })
+  // tus calls several hooks per request; the request is authenticated once.
+  const authenticated = new WeakMap<Request, ReturnType<typeof authenticateBox>>()
 
-  function boxOf(req: TusRequest) {
+  function boxOf(req: Request) {
+    let box = authenticated.get(req)
+    if (box) return box
     const url = new URL(req.url)
     try {
-      return authenticateBox(registry, {
+      box = authenticateBox(registry, {
         method: req.method,
         pathWithQuery: url.pathname + url.search,
         header: (name) => req.headers.get(name) ?? undefined,
@@ -42,9 +80,11 @@ export function createEvidenceUploads(opts: { dataDir: string; registry: BoxRegi
     } catch (err) {
       throw err instanceof AppError ? tusError(err.code, err.details) : err
     }
+    authenticated.set(req, box)
+    return box
   }
 
-  return new Server({
+  const server = new Server({
     path: PATHS.uploads.replace(/\/$/, ''),
     datastore: store,
     relativeLocation: true,
@@ -65,26 +105,61 @@ export function createEvidenceUploads(opts: { dataDir: string; registry: BoxRegi
       // Only files the box's synced evidence records announce, at the size they announce.
       const expected = ingest.expectedEvidenceSize(box.boxId, sha256)
       if (expected === undefined || expected !== upload.size) throw tusError('VALIDATION_FAILED', { sha256, expectedSize: expected ?? null })
+      // Creating would empty the file: bytes already received are resumed (HEAD, PATCH) instead.
+      if (await store.getUpload(upload.id).then(() => true, () => false)) throw tusError('SYNC_UPLOAD_EXISTS', { sha256 })
       return {}
     },
     async onUploadFinish(req, upload) {
       const box = boxOf(req)
-      const sha256 = upload.id.slice(box.boxId.length + 1)
-      const partial = join(uploadDir, upload.id)
-      if ((await store.sha256Of(upload.id, upload.size ?? 0)) !== sha256) {
-        // Start over: the bytes are not the file the box announced.
-        rmSync(partial, { force: true })
-        rmSync(`${partial}.json`, { force: true })
-        throw tusError('SYNC_EVIDENCE_HASH_MISMATCH', { sha256 })
-      }
-      const final = evidenceFilePath(dataDir, box.boxId, sha256)
-      mkdirSync(join(dataDir, 'evidence', box.boxId), { recursive: true })
-      fsyncPath(partial, 'r+')
-      renameSync(partial, final)
-      fsyncPath(join(dataDir, 'evidence', box.boxId))
-      rmSync(`${partial}.json`, { force: true })
-      ingest.recordEvidenceFile(box.boxId, sha256, upload.size ?? 0, now())
+      if (!(await finish(box.boxId, upload.id, upload.size ?? 0))) throw tusError('SYNC_EVIDENCE_HASH_MISMATCH', { sha256: upload.id.slice(box.boxId.length + 1) })
       return {}
     },
   })
+
+  /**
+   * Checks the sha256 of an upload whose bytes have all arrived and moves it into the store; false
+   * when the bytes are not the file the box announced (discarded: the box starts over).
+   */
+  async function finish(boxId: string, id: string, size: number): Promise<boolean> {
+    const sha256 = id.slice(boxId.length + 1)
+    const partial = join(uploadDir, id)
+    if ((await store.sha256Of(id, size)) !== sha256) {
+      rmSync(partial, { force: true })
+      rmSync(`${partial}.json`, { force: true })
+      return false
+    }
+    const final = evidenceFilePath(dataDir, boxId, sha256)
+    mkdirSync(join(dataDir, 'evidence', boxId), { recursive: true })
+    fsyncPath(partial, 'r+')
+    renameSync(partial, final)
+    fsyncPath(join(dataDir, 'evidence', boxId))
+    rmSync(`${partial}.json`, { force: true })
+    ingest.recordEvidenceFile(boxId, sha256, size, now())
+    return true
+  }
+
+  return {
+    /**
+     * Bytes of a file the platform holds from an unfinished upload, or 'stored' when all of them
+     * were there but the check had been cut short (the platform killed in between) and is done now:
+     * tus would tell the box such an upload is complete, and the box would never send it again.
+     */
+    async heldBytes(boxId: string, sha256: string): Promise<number | 'stored'> {
+      const id = uploadId(boxId, sha256)
+      const upload = await store.getUpload(id).catch(() => undefined)
+      if (!upload) return 0
+      if (upload.offset !== upload.size) return upload.offset
+      return (await finish(boxId, id, upload.offset)) ? 'stored' : 0
+    },
+    /** One tus request from the platform's HTTP server. */
+    async handle(req: IncomingMessage, res: ServerResponse) {
+      try {
+        const response = await server.handleWeb(webRequest(req))
+        res.writeHead(response.status, [...response.headers].flat())
+        res.end(Buffer.from(await response.arrayBuffer()))
+      } catch {
+        res.destroy()
+      }
+    },
+  }
 }

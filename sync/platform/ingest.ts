@@ -62,14 +62,14 @@ export function createIngest(db: PlatformDb) {
       return (syncOf.get(boxId) as number | undefined) ?? 0
     },
     /** Evidence rows the box sent whose file has not arrived (or not verified) yet. */
-    missingEvidence(boxId: string, limit: number): MissingEvidence[] {
+    missingEvidence(boxId: string, limit: number): Array<Omit<MissingEvidence, 'receivedBytes'>> {
       return db.prepare(
         `SELECT DISTINCT json_extract(r.payload, '$.sha256') AS sha256, json_extract(r.payload, '$.size_bytes') AS sizeBytes
          FROM records r
          WHERE r.box_id = ? AND r.entity = 'evidence'
            AND NOT EXISTS (SELECT 1 FROM evidence_files f WHERE f.box_id = r.box_id AND f.sha256 = json_extract(r.payload, '$.sha256'))
          ORDER BY r.seq LIMIT ?`,
-      ).all(boxId, limit) as MissingEvidence[]
+      ).all(boxId, limit) as Array<Omit<MissingEvidence, 'receivedBytes'>>
     },
     expectedEvidenceSize(boxId: string, sha256: string): number | undefined {
       return db.prepare(

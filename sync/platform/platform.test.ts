@@ -1,7 +1,7 @@
 // The platform's refusals and bookkeeping over real HTTP: signatures, identities, clock skew,
 // dedupe, contiguous ack, evidence verification, downstream by ETag.
-import { generateKeyPairSync } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { identityFromPrivateKey, loadOrCreateNodeIdentity } from '../../provisioning/node-identity.ts'
@@ -9,7 +9,8 @@ import { startTestPlatform } from '../../provisioning/platform/test-platform.ts'
 import { pullDownstream, readApplied } from '../agent/downstream.ts'
 import { uploadEvidence } from '../agent/evidence-upload.ts'
 import { createPlatformClient, PlatformError } from '../agent/platform-client.ts'
-import { canonicalJson, PATHS, sha256Hex, type SyncEvent } from '../protocol.ts'
+import { canonicalJson, PATHS, sha256Hex, UNSIGNED_BODY, type SyncEvent } from '../protocol.ts'
+import { evidenceFilePath } from './evidence-uploads.ts'
 
 const newIdentity = () => identityFromPrivateKey(generateKeyPairSync('ed25519').privateKey)
 
@@ -111,7 +112,7 @@ t.test('evidence: a file whose bytes do not match its sha256 is refused; a match
   const good = Buffer.alloc(50_000, 7)
   const sha = sha256Hex(good)
   await client.request('POST', PATHS.batches, batchBody(chenghua, [event(1, { entity: 'evidence', entityId: 'e1', payload: JSON.stringify({ id: 'e1', sha256: sha, size_bytes: good.length }) })]))
-  t.same((await client.request<{ missing: unknown[] }>('GET', PATHS.missingEvidence)).body.missing, [{ sha256: sha, sizeBytes: good.length }])
+  t.same((await client.request<{ missing: unknown[] }>('GET', PATHS.missingEvidence)).body.missing, [{ sha256: sha, sizeBytes: good.length, receivedBytes: 0 }])
 
   const bad = join(p.dir, 'bad.bin')
   writeFileSync(bad, Buffer.alloc(50_000, 8))
@@ -124,6 +125,62 @@ t.test('evidence: a file whose bytes do not match its sha256 is refused; a match
   const r = await uploadEvidence(client, file, sha, good.length)
   t.equal(r.resumedFrom, 0, 'the refused bytes were discarded: a fresh upload')
   t.same((await client.request<{ missing: unknown[] }>('GET', PATHS.missingEvidence)).body.missing, [])
+})
+
+t.test('evidence: a cut upload resumes from the bytes the platform holds; a creating POST never empties them', async (t) => {
+  const p = await platform(t)
+  const { boxId: longquanyi, client } = await p.enrol('longquanyi')
+  const files = [randomBytes(300_000), randomBytes(200_000)]
+  const shas = files.map((b) => sha256Hex(b))
+  await client.request('POST', PATHS.batches, batchBody(longquanyi, files.map((b, i) => event(i + 1, { entity: 'evidence', entityId: `e${i}`, payload: JSON.stringify({ id: `e${i}`, sha256: shas[i], size_bytes: b.length }) }))))
+  /** A creating POST with the first `bytes` of a file in its body, as tus sends it. */
+  const create = (i: number, bytes: number) =>
+    fetch(p.url + PATHS.uploads, {
+      method: 'POST',
+      headers: {
+        ...client.signedHeaders('POST', PATHS.uploads, UNSIGNED_BODY),
+        'tus-resumable': '1.0.0',
+        'upload-length': String(files[i]!.length),
+        'upload-metadata': `sha256 ${Buffer.from(shas[i]!).toString('base64')}`,
+        'content-type': 'application/offset+octet-stream',
+      },
+      body: files[i]!.subarray(0, bytes),
+    })
+  const missing = async () => (await client.request<{ missing: Array<{ sha256: string; receivedBytes: number }> }>('GET', PATHS.missingEvidence)).body.missing
+
+  // Both uploads cut: the platform keeps what arrived.
+  t.equal((await create(0, 100_000)).status, 201)
+  t.equal((await create(1, 50_000)).status, 201)
+  t.same(await missing(), [{ sha256: shas[0], sizeBytes: 300_000, receivedBytes: 100_000 }, { sha256: shas[1], sizeBytes: 200_000, receivedBytes: 50_000 }], 'the list says how much of each file the platform holds')
+  const again = await create(0, 300_000)
+  t.equal(again.status, 409)
+  t.equal(((await again.json()) as { code: string }).code, 'SYNC_UPLOAD_EXISTS', 'creating it again is refused')
+  t.equal((await missing())[0]!.receivedBytes, 100_000, 'and the bytes received stay')
+
+  const paths = files.map((b, i) => {
+    const file = join(p.dir, `evidence-${i}.bin`)
+    writeFileSync(file, b)
+    return file
+  })
+  // From the list (HEAD, PATCH), and without it (the POST is refused, then HEAD, PATCH).
+  t.equal((await uploadEvidence(client, paths[1]!, shas[1]!, 200_000, 50_000)).resumedFrom, 50_000)
+  t.equal((await uploadEvidence(client, paths[0]!, shas[0]!, 300_000)).resumedFrom, 100_000)
+  t.same(await missing(), [], 'both files verified and stored')
+  for (const [i, b] of files.entries()) t.ok(readFileSync(evidenceFilePath(p.dir, longquanyi, shas[i]!)).equals(b), `file ${i} stored byte for byte`)
+
+  // The platform died after an upload's last byte reached its disk, before the check: tus would
+  // call that upload complete. Asking what is missing checks it, and stores it or starts it over.
+  const late = [randomBytes(120_000), randomBytes(80_000)]
+  const lateShas = late.map((b) => sha256Hex(b))
+  await client.request('POST', PATHS.batches, batchBody(longquanyi, late.map((b, i) => event(i + 3, { entity: 'evidence', entityId: `l${i}`, payload: JSON.stringify({ id: `l${i}`, sha256: lateShas[i], size_bytes: b.length }) }))))
+  files.push(...late)
+  shas.push(...lateShas)
+  t.equal((await create(2, 60_000)).status, 201)
+  t.equal((await create(3, 40_000)).status, 201)
+  appendFileSync(join(p.dir, 'uploads', `${longquanyi}.${lateShas[0]}`), late[0]!.subarray(60_000))
+  appendFileSync(join(p.dir, 'uploads', `${longquanyi}.${lateShas[1]}`), randomBytes(40_000))
+  t.same(await missing(), [{ sha256: lateShas[1], sizeBytes: 80_000, receivedBytes: 0 }], 'the right bytes are stored, the wrong ones discarded')
+  t.ok(readFileSync(evidenceFilePath(p.dir, longquanyi, lateShas[0]!)).equals(late[0]!), 'stored byte for byte')
 })
 
 t.test('downstream documents are pulled by ETag and applied whole', async (t) => {

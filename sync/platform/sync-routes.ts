@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError } from '../../appliance/errors.ts'
 import type { BoxRegistry } from '../../provisioning/platform/box-registry.ts'
 import type { PlatformDb } from '../../provisioning/platform/store.ts'
-import { Batch, DOWNSTREAM_NAMES, MAX_BATCH_BYTES, PATHS, sha256Hex, type DownstreamName } from '../protocol.ts'
+import { Batch, DOWNSTREAM_NAMES, MAX_BATCH_BYTES, PATHS, sha256Hex, type DownstreamName, type MissingEvidence } from '../protocol.ts'
 import { authenticateBox } from './box-auth.ts'
 import { createDownstream, etagOf } from './downstream.ts'
 import type { Ingest } from './ingest.ts'
@@ -19,6 +19,8 @@ export interface SyncRouteDeps {
   db: PlatformDb
   registry: BoxRegistry
   ingest: Ingest
+  /** Bytes of a file the platform holds from an unfinished upload (0 when none; 'stored' when complete after all). */
+  heldBytes: (boxId: string, sha256: string) => Promise<number | 'stored'>
   now: () => Date
   /** Throws unless the request comes from a logged-in platform administrator. */
   requireAdmin: (req: FastifyRequest) => unknown
@@ -48,7 +50,7 @@ function isJsonObject(text: string): boolean {
 
 const isDownstreamName = (n: string): n is DownstreamName => (DOWNSTREAM_NAMES as readonly string[]).includes(n)
 
-export async function syncRoutes(app: FastifyInstance, { db, registry, ingest, now, requireAdmin, isAdmin }: SyncRouteDeps) {
+export async function syncRoutes(app: FastifyInstance, { db, registry, ingest, heldBytes, now, requireAdmin, isAdmin }: SyncRouteDeps) {
   const downstream = createDownstream(db, now)
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_BATCH_BYTES }, (_req, body, done) => done(null, body))
 
@@ -82,7 +84,12 @@ export async function syncRoutes(app: FastifyInstance, { db, registry, ingest, n
   app.get(PATHS.missingEvidence, async (req) => {
     const sender = box(req)
     const limit = Math.min(500, Math.max(1, Number((req.query as { limit?: string }).limit) || 100))
-    return { missing: ingest.missingEvidence(sender.boxId, limit) }
+    const missing: MissingEvidence[] = []
+    for (const m of ingest.missingEvidence(sender.boxId, limit)) {
+      const held = await heldBytes(sender.boxId, m.sha256)
+      if (held !== 'stored') missing.push({ ...m, receivedBytes: held })
+    }
+    return { missing }
   })
 
   app.get<{ Params: { name: string } }>(PATHS.downstream(':name'), async (req, reply) => {
