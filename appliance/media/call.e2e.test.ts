@@ -11,8 +11,8 @@ import t from 'tap'
 import type { Page } from 'playwright-core'
 import { eq } from 'drizzle-orm'
 import * as s from '../db/schema.ts'
-import { launchBrowser, newPage, newPhonePage } from '../test-support/browser.ts'
-import { framesDecoded } from '../test-support/call-pages.ts'
+import { launchBrowser, newPhonePage } from '../test-support/browser.ts'
+import { answerOnConsole, framesDecoded } from '../test-support/call-pages.ts'
 import { WHITE, writeY4m } from '../test-support/fake-camera.ts'
 import { startTestBox } from '../test-support/test-box.ts'
 
@@ -81,13 +81,7 @@ t.test('a whole call through the box', async (t) => {
   t.match(citizenUrl, new RegExp(`#case=${caseId}&token=`))
 
   // The officer logs in, sees the waiting case and answers.
-  const console_ = await newPage(browser)
-  await console_.goto(`${box.url}/console`)
-  await console_.fill('#username', 'seat01')
-  await console_.fill('#password', box.accounts.seat01!.password)
-  await console_.click('#login')
-  await console_.click(`button.accept[data-case="${caseId}"]`)
-  await console_.waitForFunction(() => (document.querySelector('#citizen-video') as HTMLVideoElement | null)?.videoWidth! > 0, undefined, { timeout: 10_000 })
+  const console_ = await answerOnConsole(browser, box, 'seat01', caseId)
   let seen = await framesDecoded(console_, '#citizen-video')
   t.ok(seen.width >= 320, `the citizen camera arrives (${seen.width}×${seen.height}; the SFU adapts to bandwidth)`)
   t.ok(seen.frames >= 5, `video frames are decoded on the officer page (${seen.frames} in 1.5 s)`)

@@ -7,7 +7,8 @@ import { eq } from 'drizzle-orm'
 import * as s from '../db/schema.ts'
 import { renderDrivingLicence } from '../../models/render-cards.ts'
 import { renderPlateFrame } from '../../models/render-plates.ts'
-import { errorsOf, launchBrowser, newPage } from '../test-support/browser.ts'
+import { errorsOf, launchBrowser } from '../test-support/browser.ts'
+import { acceptOnConsole } from '../test-support/call-pages.ts'
 import { DRIVER } from '../test-support/card-samples.ts'
 import { citizenReport, startTestBox } from '../test-support/test-box.ts'
 
@@ -19,12 +20,7 @@ t.test('the console proposes a card\'s fields beside the still; the officer corr
   const { citizen, caseId } = await citizenReport(box)
   await citizen.post(`/api/citizen/cases/${caseId}/join`)
 
-  const page = await newPage(browser)
-  await page.goto(`${box.url}/console`)
-  await page.fill('#username', 'seat01')
-  await page.fill('#password', box.accounts.seat01!.password)
-  await page.click('#login')
-  await page.click(`button.accept[data-case="${caseId}"]`)
+  const page = await acceptOnConsole(browser, box, 'seat01', caseId)
   await page.waitForSelector('#case-panel #case-state', { timeout: 20_000 })
 
   // The officer adds the party by voice first: name only as heard, and the phone.

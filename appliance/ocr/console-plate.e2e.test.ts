@@ -5,7 +5,8 @@ import t from 'tap'
 import { eq } from 'drizzle-orm'
 import * as s from '../db/schema.ts'
 import { renderPlateFrame } from '../../models/render-plates.ts'
-import { errorsOf, launchBrowser, newPage } from '../test-support/browser.ts'
+import { errorsOf, launchBrowser } from '../test-support/browser.ts'
+import { acceptOnConsole } from '../test-support/call-pages.ts'
 import { citizenReport, startTestBox } from '../test-support/test-box.ts'
 
 t.test('the console shows the reading beside the still; the officer corrects it', async (t) => {
@@ -16,12 +17,7 @@ t.test('the console shows the reading beside the still; the officer corrects it'
   const { citizen, caseId } = await citizenReport(box)
   await citizen.post(`/api/citizen/cases/${caseId}/join`)
 
-  const page = await newPage(browser)
-  await page.goto(`${box.url}/console`)
-  await page.fill('#username', 'seat01')
-  await page.fill('#password', box.accounts.seat01!.password)
-  await page.click('#login')
-  await page.click(`button.accept[data-case="${caseId}"]`)
+  const page = await acceptOnConsole(browser, box, 'seat01', caseId)
   await page.waitForSelector('#case-panel #case-state', { timeout: 20_000 })
 
   const res = await fetch(`${box.url}/api/citizen/cases/${caseId}/stills`, {

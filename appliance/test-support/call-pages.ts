@@ -37,15 +37,21 @@ export async function reportFromPhone(browser: TestBrowser, baseUrl: string, pho
   return { phone, caseId }
 }
 
+/** An officer logs in on the console and answers the case; the case panel opens, the media may still be on its way. */
+export async function acceptOnConsole(browser: TestBrowser, box: TestBox, username: string, caseId: string, watch: (page: Page) => void = () => {}) {
+  const page = await newPage(browser)
+  watch(page)
+  await page.goto(`${box.url}/console`)
+  await page.fill('#username', username)
+  await page.fill('#password', box.accounts[username]!.password)
+  await page.click('#login')
+  await page.click(`button.accept[data-case="${caseId}"]`)
+  return page
+}
+
 /** An officer logs in on the console, answers the case and sees the citizen's video. */
 export async function answerOnConsole(browser: TestBrowser, box: TestBox, username: string, caseId: string, watch: (page: Page) => void = () => {}) {
-  const console_ = await newPage(browser)
-  watch(console_)
-  await console_.goto(`${box.url}/console`)
-  await console_.fill('#username', username)
-  await console_.fill('#password', box.accounts[username]!.password)
-  await console_.click('#login')
-  await console_.click(`button.accept[data-case="${caseId}"]`)
+  const console_ = await acceptOnConsole(browser, box, username, caseId, watch)
   await console_.waitForFunction(() => (document.querySelector('#citizen-video') as HTMLVideoElement | null)?.videoWidth! > 0, undefined, { timeout: 30_000 })
   return console_
 }
