@@ -144,8 +144,10 @@ export class CallRecorder {
     const ffmpeg = spawn('ffmpeg', [
       '-hide_banner', '-loglevel', 'error', '-nostdin',
       '-protocol_whitelist', 'file,udp,rtp',
-      // Long enough probing to see a video key frame, or the output has no dimensions.
-      '-analyzeduration', '5000000', '-probesize', '10000000',
+      // Long enough probing to see a video key frame, or the output has no dimensions; but no frame
+      // rate estimate (a copy does not need it), which kept ffmpeg probing for seconds: a session
+      // stopped while ffmpeg still probes records nothing.
+      '-analyzeduration', '5000000', '-probesize', '10000000', '-fpsprobesize', '0',
       '-fflags', '+genpts', '-f', 'sdp', '-i', this.writeSdp(sdpFor(described)),
       // Without the officer (console closed) the third track is silence, so every session has the
       // same layout and the segments join without re-encoding.
