@@ -166,6 +166,7 @@ export function ctcDecode(probs: Float32Array, dims: readonly number[], dictiona
         if (p > bestP) {
           bestP = p
           best = c
+          if (p > 0.5) break // softmax: no other class can be larger (most steps are a sure blank at class 0)
         }
       }
       if (best !== 0 && best !== prev) {
