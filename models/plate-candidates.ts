@@ -35,6 +35,14 @@ const MISSING_SUFFIX_P = 0.2
  * ordinary plate has lost a character). Not zero: the colour measure can be fooled by glare or the car.
  */
 const COLOUR_MISMATCH_P = 0.2
+/**
+ * Letters and digits that print alike. Some positions take only one of the two (the issuer letter;
+ * a new-energy serial's letter and its digits), so a reading that makes no valid plate as read gets
+ * look-alikes as a last resort, weighted by this factor: below every alternative the recogniser itself
+ * listed (those are ≥ 0.01).
+ */
+const LOOK_ALIKE_P = 0.01
+const LOOK_ALIKES: Readonly<Record<string, string>> = { '0': 'DQ', D: '0', Q: '0', '8': 'B', B: '8', '5': 'S', S: '5', '2': 'Z', Z: '2', '6': 'G', G: '6' }
 const SUFFIXES_BY_COLOUR: Partial<Record<PlateColour, string[]>> = { white: ['警'], black: ['港', '澳', '领'], yellow: ['学', '挂'] }
 
 const isProvince = (c: string): boolean => PROVINCES.includes(c)
@@ -54,22 +62,28 @@ function prior(plate: string, homePrefix: string | undefined): number {
   return home[1] === undefined || chars[1] === home[1] ? HOME_PROVINCE_PRIOR * HOME_PREFIX_PRIOR : HOME_PROVINCE_PRIOR
 }
 
-/** Options for one position: the read character and its alternatives (serial: no I/O, province: provinces only). */
-function optionsAt(c: CharReading, i: number): { char: string; p: number }[] {
+/**
+ * Options for one position: the read character and its alternatives (serial: no I/O, province:
+ * provinces only), and with `lookAlikes` their look-alikes the recogniser did not list.
+ */
+function optionsAt(c: CharReading, i: number, lookAlikes: boolean): { char: string; p: number }[] {
   const all = [{ char: c.char, p: c.p }, ...c.alternatives]
   if (i === 0) {
     const provinces = all.filter((o) => isProvince(o.char))
     return provinces.length > 0 ? provinces : all.slice(0, 1)
   }
   const mapped = all.map((o) => ({ char: i >= 2 ? (o.char === 'O' ? '0' : o.char === 'I' ? '1' : o.char) : o.char, p: o.p }))
-  return c.p >= SURE ? mapped.slice(0, 1) : mapped
+  const kept = c.p >= SURE ? mapped.slice(0, 1) : mapped
+  if (!lookAlikes) return kept
+  const alike = kept.flatMap((o) => Array.from(LOOK_ALIKES[o.char] ?? '').map((char) => ({ char, p: o.p * LOOK_ALIKE_P })))
+  return [...kept, ...alike.filter((a) => !mapped.some((o) => o.char === a.char))]
 }
 
-function expand(chars: readonly CharReading[]): { plate: string; p: number }[] {
+function expand(chars: readonly CharReading[], lookAlikes = false): { plate: string; p: number }[] {
   let partial: { plate: string; p: number }[] = [{ plate: '', p: 1 }]
   chars.forEach((c, i) => {
     const next: { plate: string; p: number }[] = []
-    for (const head of partial) for (const o of optionsAt(c, i)) next.push({ plate: head.plate + o.char, p: head.p * o.p })
+    for (const head of partial) for (const o of optionsAt(c, i, lookAlikes)) next.push({ plate: head.plate + o.char, p: head.p * o.p })
     partial = next.sort((a, b) => b.p - a.p).slice(0, 64) // beam: enough for 2–3 uncertain positions
   })
   return partial
@@ -85,6 +99,7 @@ export function rankCandidates(chars: readonly CharReading[], options: Candidate
     scored.set(parsed.plate, Math.max(scored.get(parsed.plate) ?? 0, s))
   }
   for (const c of expand(chars)) add(c.plate, c.p)
+  if (scored.size === 0) for (const c of expand(chars, true)) add(c.plate, c.p)
   // A dropped or unreadable province: propose the home province in front of (or instead of) it.
   const home = options.homePrefix ? Array.from(options.homePrefix)[0] : undefined
   const first = chars[0]

@@ -36,6 +36,15 @@ t.test('candidates: lost province, extra character, lost suffix', async (t) => {
   t.equal(rankCandidates(sure('川AO12I4'))[0]?.plate, '川A01214', 'O/I in the serial are 0/1')
 })
 
+t.test('candidates: look-alike letters and digits only where the format takes one kind', async (t) => {
+  t.equal(rankCandidates(sure('沪K154650'), { colour: 'yellow-green' })[0]?.plate, '沪K15465D', 'a large new-energy plate ends in D or F, not 0')
+  t.equal(rankCandidates(sure('川0D12345'))[0]?.plate, '川DD12345', 'the issuer is a letter: 0 there is D (a small new-energy plate)')
+  t.equal(rankCandidates(sure('川A8S123'))[0]?.plate, '川A8S123', 'an ordinary serial takes both: the reading stands')
+  const seenQ = sure('川07664学')
+  seenQ[1] = { char: '0', p: 0.71, alternatives: [{ char: 'O', p: 0.25 }, { char: 'Q', p: 0.04 }] }
+  t.equal(rankCandidates(seenQ)[0]?.plate, '川Q7664学', 'an alternative the recogniser listed beats a look-alike it did not')
+})
+
 t.test('candidates: the plate kind must fit the measured colour', async (t) => {
   // A green new-energy plate whose province was not read at all: 7 characters left.
   const lost = sure('MAA7398')

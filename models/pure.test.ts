@@ -47,6 +47,48 @@ t.test('recognition tensor: height 48, min width 320 (or narrow), BGR, (x/255−
   t.same(toRecognitionTensor(img, [[[0, 0], [100, 0], [100, 48], [0, 48]]], 64).dims, [1, 3, 48, 104], 'widths are multiples of 8')
 })
 
+t.test('recognition tensor: a tilted quad is sampled as the bilinear map of its corners, k×k supersampled', async (t) => {
+  // A smooth image (r = x, g = y, b = x + y, all mod 256) and a tilted, shrunk quad: every output
+  // value must equal the mean of k² bilinear samples at the quad's bilinear map of (s, t).
+  const W = 300
+  const H = 200
+  const img = { width: W, height: H, data: new Uint8Array(W * H * 3) }
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) img.data.set([x % 256, y % 256, (x + y) % 256], (y * W + x) * 3)
+  const q: Quad = [[20.5, 30.25], [260.75, 10], [280, 130.5], [35, 150]]
+  const { data, dims } = toRecognitionTensor(img, [q], 64)
+  const tw = recognitionWidth(q)
+  const k = Math.ceil(Math.hypot(280 - 260.75, 130.5 - 10) / 48)
+  const pixel = (x: number, y: number, c: number): number => img.data[(Math.min(H - 1, Math.max(0, y)) * W + Math.min(W - 1, Math.max(0, x))) * 3 + c]!
+  const bilinear = (fx: number, fy: number, c: number): number => {
+    const x0 = Math.floor(fx)
+    const y0 = Math.floor(fy)
+    const ax = fx - x0
+    const ay = fy - y0
+    return pixel(x0, y0, c) * (1 - ax) * (1 - ay) + pixel(x0 + 1, y0, c) * ax * (1 - ay) + pixel(x0, y0 + 1, c) * (1 - ax) * ay + pixel(x0 + 1, y0 + 1, c) * ax * ay
+  }
+  const expected = (u: number, v: number, c: number): number => {
+    let sum = 0
+    for (let sv = 0; sv < k; sv++) {
+      for (let su = 0; su < k; su++) {
+        const s = (u + (su + 0.5) / k) / tw
+        const tt = (v + (sv + 0.5) / k) / 48
+        const at = (i: 0 | 1): number => (1 - s) * (1 - tt) * q[0][i] + s * (1 - tt) * q[1][i] + s * tt * q[2][i] + (1 - s) * tt * q[3][i] - 0.5
+        sum += bilinear(at(0), at(1), c)
+      }
+    }
+    return sum / (k * k) / 127.5 - 1
+  }
+  const plane = 48 * dims[3]
+  let worst = 0
+  for (const v of [0, 7, 23, 47]) {
+    for (const u of [0, 1, 50, Math.floor(tw / 2), tw - 1]) {
+      for (const [c, ch] of [[2, 0], [1, 1], [0, 2]] as const) worst = Math.max(worst, Math.abs(data[ch * plane + v * dims[3] + u]! - expected(u, v, c)))
+    }
+  }
+  t.ok(k > 1, `supersampled (k = ${k})`)
+  t.ok(worst < 1e-5, `largest difference ${worst}`)
+})
+
 t.test('CTC greedy decoding', async (t) => {
   const dict = ['川', 'A', '1']
   const C = dict.length + 2

@@ -120,23 +120,29 @@ export function joinDoubleRows(lines: readonly ReadLine[]): Array<ReadLine & { d
     const bottom = lines[j]
     if (!bottom) return
     used.add(i).add(j)
-    const b = bounds(bottom.quad)
-    const topChars = top.chars.filter((c) => normalisePlate(c.char) !== '').filter((_, k) => keep.includes(k))
-    const chars = [...topChars, ...bottom.chars]
-    out.push({
-      text: chars.map((c) => c.char).join(''),
-      chars,
-      confidence: chars.reduce((s, c) => s + c.p, 0) / chars.length,
-      quad: [[Math.min(t.x0, b.x0), t.y0], [Math.max(t.x1, b.x1), t.y0], [Math.max(t.x1, b.x1), b.y1], [Math.min(t.x0, b.x0), b.y1]],
-      parts: top.parts + bottom.parts,
-      doubleRow: true,
-      ...(bottom.colour ? { colour: bottom.colour } : top.colour ? { colour: top.colour } : {}),
-    })
+    out.push(joinRows(top, keep, bottom))
   })
   lines.forEach((l, i) => {
     if (!used.has(i)) out.push(l)
   })
   return out
+}
+
+/** One line of a top row's kept characters followed by the bottom row, boxed around both. */
+function joinRows(top: ReadLine, keep: readonly number[], bottom: ReadLine): ReadLine & { doubleRow: true } {
+  const t = bounds(top.quad)
+  const b = bounds(bottom.quad)
+  const topChars = top.chars.filter((c) => normalisePlate(c.char) !== '').filter((_, k) => keep.includes(k))
+  const chars = [...topChars, ...bottom.chars]
+  return {
+    text: chars.map((c) => c.char).join(''),
+    chars,
+    confidence: chars.reduce((s, c) => s + c.p, 0) / chars.length,
+    quad: [[Math.min(t.x0, b.x0), t.y0], [Math.max(t.x1, b.x1), t.y0], [Math.max(t.x1, b.x1), b.y1], [Math.min(t.x0, b.x0), b.y1]],
+    parts: top.parts + bottom.parts,
+    doubleRow: true,
+    ...(bottom.colour ? { colour: bottom.colour } : top.colour ? { colour: top.colour } : {}),
+  }
 }
 
 export interface ReadPlatesOptions extends Omit<ReadOptions, 'mode'>, InterpretOptions {
@@ -194,8 +200,10 @@ async function recoverTopRow(
   const top = await engine.readLines(bytes, { ...options, mode: 'crop', region }).catch(() => undefined)
   const topLine = top?.lines[0]
   const bottomLine: ReadLine = { text: r.raw, chars: r.chars, confidence: r.confidence, quad: r.box, parts: 1, ...(r.colour ? { colour: r.colour } : {}) }
-  const joined = topLine ? joinDoubleRows([{ ...topLine, quad: region }, bottomLine]).find((l) => l.doubleRow) : undefined
-  const reading = joined ? interpretLine(joined, options) : undefined
+  // The band was cut where the top row must be, so two characters there are taken as province and
+  // letter even when the best reading is not ("my" for 川Y): the candidates pick from the alternatives.
+  const keep = topLine ? (topRowChars(topLine.text) ?? (Array.from(normalisePlate(topLine.text)).length === 2 ? [0, 1] : undefined)) : undefined
+  const reading = topLine && keep ? interpretLine(joinRows({ ...topLine, quad: region }, keep, bottomLine), options) : undefined
   return reading?.valid ? reading : r
 }
 
