@@ -9,21 +9,14 @@ import * as s from '../db/schema.ts'
 import { renderDrivingLicence, renderVehicleLicence } from '../../models/render-cards.ts'
 import { renderPlateFrame } from '../../models/render-plates.ts'
 import { DRIVER, VEHICLE } from '../test-support/card-samples.ts'
-import { answeredCase, officer, startTestBox, type Caller } from '../test-support/test-box.ts'
+import { answeredCase, officer, startTestBox, uploadStill, type Caller } from '../test-support/test-box.ts'
 
 const box = await startTestBox({}, { media: true, ocr: true })
 t.teardown(() => box.close())
 const { citizen, caseId, seat } = await answeredCase(box)
 const supervisor = await officer(box, 'supervisor01')
 
-async function uploadStill(bytes: Buffer, contentType = 'image/jpeg') {
-  const res = await fetch(`${box.url}/api/citizen/cases/${caseId}/stills`, {
-    method: 'POST',
-    headers: { 'content-type': contentType, authorization: `Bearer ${citizen.bearer}` },
-    body: new Uint8Array(bytes),
-  })
-  return { status: res.status, body: (await res.json()) as any }
-}
+const postStill = (bytes: Uint8Array, contentType?: string) => uploadStill(citizen, caseId, bytes, contentType)
 
 /** Polls until the still's plate reading is done and, when it found no plate, its card reading too. */
 async function readingsOf(caller: Caller, evidenceId: string): Promise<{ plate: any; card: any }> {
@@ -51,7 +44,7 @@ const added = await seat.post(`/api/cases/${caseId}/parties`, { name: '张玮', 
 const partyId: string = added.body.parties[0].id
 
 t.test('a driving licence is read, proposed, corrected and applied to the party', async (t) => {
-  const up = await uploadStill(renderDrivingLicence(DRIVER, [3, 0, 6, 1, 5, 2, 4]))
+  const up = await postStill(renderDrivingLicence(DRIVER, [3, 0, 6, 1, 5, 2, 4]))
   t.equal(up.status, 201, 'the upload does not wait for OCR')
   const { evidenceId } = up.body
   const { plate, card } = await readingsOf(seat, evidenceId)
@@ -87,7 +80,7 @@ t.test('a driving licence is read, proposed, corrected and applied to the party'
 })
 
 t.test('a vehicle licence gives the party its vehicle; the registry then checks what was applied', async (t) => {
-  const { evidenceId } = (await uploadStill(renderVehicleLicence(VEHICLE))).body
+  const { evidenceId } = (await postStill(renderVehicleLicence(VEHICLE))).body
   const { card } = await readingsOf(seat, evidenceId)
   t.match(card, { cardType: 'vehicle-licence', cardTypeText: '行驶证' })
   t.match(fieldOf(card, 'vin'), { label: '车辆识别代号', value: VEHICLE.vin, valid: true })
@@ -110,7 +103,7 @@ t.test('a vehicle licence gives the party its vehicle; the registry then checks 
 
 t.test('a field that fails validation is shown so, and refused until corrected', async (t) => {
   const wrong = { ...DRIVER, idNumber: '510104198503120417' } // check digit off by one
-  const { evidenceId } = (await uploadStill(renderDrivingLicence(wrong))).body
+  const { evidenceId } = (await postStill(renderDrivingLicence(wrong))).body
   const { card } = await readingsOf(seat, evidenceId)
   t.match(fieldOf(card, 'idNumber'), { valid: false, error: 'ID_CHECKSUM', errorText: /校验码不正确/ })
   const before = partyRow(partyId)
@@ -124,7 +117,7 @@ t.test('a field that fails validation is shown so, and refused until corrected',
 })
 
 t.test('requests are validated and guarded', async (t) => {
-  const { evidenceId } = (await uploadStill(renderVehicleLicence(VEHICLE))).body
+  const { evidenceId } = (await postStill(renderVehicleLicence(VEHICLE))).body
   await readingsOf(seat, evidenceId)
   const apply = (caller: Caller, body: unknown, still = evidenceId) => caller.post(`/api/cases/${caseId}/evidence/${still}/card`, body)
   const codes: Array<[unknown, string]> = [
@@ -151,7 +144,7 @@ t.test('requests are validated and guarded', async (t) => {
 
   const unknown = await apply(seat, { partyId, fields: { plate: '川A12345' } }, '00000000-0000-4000-8000-000000000000')
   t.equal(unknown.body.code, 'EVIDENCE_NOT_FOUND')
-  const plateStill = (await uploadStill(renderPlateFrame('川A54321', 'blue'))).body.evidenceId
+  const plateStill = (await postStill(renderPlateFrame('川A54321', 'blue'))).body.evidenceId
   await readingsOf(seat, plateStill)
   t.equal((await apply(seat, { partyId, fields: { plate: '川A12345' } }, plateStill)).body.code, 'CARD_NOT_READ', 'a plate photo is not a card')
 
@@ -164,20 +157,20 @@ t.test('requests are validated and guarded', async (t) => {
 
 t.test('bad images: a clear error, no card reading, and the box keeps reading cards', async (t) => {
   const jpeg = renderDrivingLicence(DRIVER)
-  const truncated = await uploadStill(jpeg.subarray(0, Math.floor(jpeg.length / 2)))
+  const truncated = await postStill(jpeg.subarray(0, Math.floor(jpeg.length / 2)))
   const { plate } = await readingsOf(seat, truncated.body.evidenceId)
   t.equal(plate.errorCode, 'IMAGE_TRUNCATED')
   t.notOk(box.db.select().from(s.cardReadings).where(eq(s.cardReadings.evidenceId, truncated.body.evidenceId)).get(), 'a broken file is not read twice')
 
   const noise = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg().toBuffer()
-  const nothing = await uploadStill(noise)
+  const nothing = await postStill(noise)
   const { card } = await readingsOf(seat, nothing.body.evidenceId)
   t.match(card, { status: 'read', cardType: null, proposal: null, fields: [] }, 'neither plate nor card')
   const r = await seat.post(`/api/cases/${caseId}/evidence/${nothing.body.evidenceId}/card`, { partyId, fields: { plate: '川A12345' } })
   t.equal(r.body.code, 'CARD_NOT_READ')
 
-  t.equal((await uploadStill(Buffer.from('%PDF-1.4 not a photo'))).body.code, 'EVIDENCE_NOT_AN_IMAGE', 'a non-image is refused at the door')
+  t.equal((await postStill(Buffer.from('%PDF-1.4 not a photo'))).body.code, 'EVIDENCE_NOT_AN_IMAGE', 'a non-image is refused at the door')
   t.equal((await fetch(`${box.url}/api/health`)).status, 200, 'the box is up')
-  const after = await uploadStill(renderVehicleLicence(VEHICLE))
+  const after = await postStill(renderVehicleLicence(VEHICLE))
   t.match((await readingsOf(seat, after.body.evidenceId)).card, { cardType: 'vehicle-licence' }, 'and still reads cards')
 })

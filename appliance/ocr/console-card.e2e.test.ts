@@ -10,7 +10,7 @@ import { renderPlateFrame } from '../../models/render-plates.ts'
 import { errorsOf, launchBrowser } from '../test-support/browser.ts'
 import { acceptOnConsole } from '../test-support/call-pages.ts'
 import { DRIVER } from '../test-support/card-samples.ts'
-import { citizenReport, startTestBox } from '../test-support/test-box.ts'
+import { citizenReport, startTestBox, uploadStill } from '../test-support/test-box.ts'
 
 t.test('the console proposes a card\'s fields beside the still; the officer corrects one and fills the party', async (t) => {
   const box = await startTestBox({}, { media: true, ocr: true, realTime: true })
@@ -29,13 +29,9 @@ t.test('the console proposes a card\'s fields beside the still; the officer corr
   await page.click('#party-add')
   await page.waitForFunction(() => document.querySelector('#parties')?.textContent?.includes('张玮'), undefined, { timeout: 10_000 })
 
-  const res = await fetch(`${box.url}/api/citizen/cases/${caseId}/stills`, {
-    method: 'POST',
-    headers: { 'content-type': 'image/jpeg', authorization: `Bearer ${citizen.bearer}` },
-    body: new Uint8Array(renderDrivingLicence({ ...DRIVER, idNumber: '510104198503120417' })), // check digit off by one
-  })
+  const res = await uploadStill(citizen, caseId, renderDrivingLicence({ ...DRIVER, idNumber: '510104198503120417' })) // check digit off by one
   t.equal(res.status, 201)
-  const { evidenceId } = (await res.json()) as { evidenceId: string }
+  const { evidenceId } = res.body as { evidenceId: string }
   const item = `#evidence li[data-evidence="${evidenceId}"]`
   await page.waitForSelector(`${item} .licence-card`, { timeout: 90_000 })
   t.equal(await page.textContent(`${item} .card-reading`), '识别为驾驶证（部分项目需核对）')
@@ -49,12 +45,8 @@ t.test('the console proposes a card\'s fields beside the still; the officer corr
 
   await page.fill(`${item} .card-input[data-field="idNumber"]`, DRIVER.idNumber)
   // Another still arrives while the officer corrects: the panel refreshes, the typed number stays.
-  const next = await fetch(`${box.url}/api/citizen/cases/${caseId}/stills`, {
-    method: 'POST',
-    headers: { 'content-type': 'image/jpeg', authorization: `Bearer ${citizen.bearer}` },
-    body: new Uint8Array(renderPlateFrame('川A54321', 'blue')),
-  })
-  const nextItem = `#evidence li[data-evidence="${((await next.json()) as { evidenceId: string }).evidenceId}"]`
+  const next = await uploadStill(citizen, caseId, renderPlateFrame('川A54321', 'blue'))
+  const nextItem = `#evidence li[data-evidence="${next.body.evidenceId}"]`
   await page.waitForFunction((sel) => document.querySelector(`${sel} .plate-reading`)?.textContent?.includes('川A54321'), nextItem, { timeout: 60_000 })
   t.equal(await page.inputValue(`${item} .card-input[data-field="idNumber"]`), DRIVER.idNumber, 'the correction survives the refresh')
   t.equal(await page.inputValue(`${item} .card-input[data-field="name"]`), '张伟', 'untouched fields show the reading')

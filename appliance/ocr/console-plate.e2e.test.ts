@@ -7,7 +7,7 @@ import * as s from '../db/schema.ts'
 import { renderPlateFrame } from '../../models/render-plates.ts'
 import { errorsOf, launchBrowser } from '../test-support/browser.ts'
 import { acceptOnConsole } from '../test-support/call-pages.ts'
-import { citizenReport, startTestBox } from '../test-support/test-box.ts'
+import { citizenReport, startTestBox, uploadStill } from '../test-support/test-box.ts'
 
 t.test('the console shows the reading beside the still; the officer corrects it', async (t) => {
   const box = await startTestBox({}, { media: true, ocr: true, realTime: true })
@@ -20,13 +20,9 @@ t.test('the console shows the reading beside the still; the officer corrects it'
   const page = await acceptOnConsole(browser, box, 'seat01', caseId)
   await page.waitForSelector('#case-panel #case-state', { timeout: 20_000 })
 
-  const res = await fetch(`${box.url}/api/citizen/cases/${caseId}/stills`, {
-    method: 'POST',
-    headers: { 'content-type': 'image/jpeg', authorization: `Bearer ${citizen.bearer}` },
-    body: new Uint8Array(renderPlateFrame('川A12345', 'blue')),
-  })
+  const res = await uploadStill(citizen, caseId, renderPlateFrame('川A12345', 'blue'))
   t.equal(res.status, 201)
-  const { evidenceId } = (await res.json()) as { evidenceId: string }
+  const { evidenceId } = res.body as { evidenceId: string }
   const item = `#evidence li[data-evidence="${evidenceId}"]`
   await page.waitForFunction((sel) => document.querySelector(`${sel} .plate-reading`)?.textContent?.includes('川A12345'), item, { timeout: 60_000 })
   const text = await page.textContent(`${item} .plate-reading`)

@@ -6,20 +6,13 @@ import t from 'tap'
 import { eq } from 'drizzle-orm'
 import * as s from '../db/schema.ts'
 import { renderPlateCrop, renderPlateFrame } from '../../models/render-plates.ts'
-import { answeredCase, officer, startTestBox, type Caller, type TestBox } from '../test-support/test-box.ts'
+import { answeredCase, officer, startTestBox, uploadStill, type Caller, type TestBox } from '../test-support/test-box.ts'
 
 const box = await startTestBox({}, { media: true, ocr: true })
 t.teardown(() => box.close())
 const { citizen, caseId, seat } = await answeredCase(box)
 
-async function uploadStill(bytes: Buffer, contentType = 'image/jpeg') {
-  const res = await fetch(`${box.url}/api/citizen/cases/${caseId}/stills`, {
-    method: 'POST',
-    headers: { 'content-type': contentType, authorization: `Bearer ${citizen.bearer}` },
-    body: new Uint8Array(bytes),
-  })
-  return { status: res.status, body: (await res.json()) as any }
-}
+const postStill = (bytes: Uint8Array, contentType?: string) => uploadStill(citizen, caseId, bytes, contentType)
 
 /** Polls the officer's view until the still's reading is no longer pending (no timing assertion). */
 async function readingOf(caller: Caller, evidenceId: string, b: TestBox = box): Promise<any> {
@@ -35,7 +28,7 @@ async function readingOf(caller: Caller, evidenceId: string, b: TestBox = box): 
 
 t.test('a still is read in the background and confirmed or corrected by the officer', async (t) => {
   const jpeg = renderPlateFrame('川A12345', 'blue')
-  const up = await uploadStill(jpeg)
+  const up = await postStill(jpeg)
   t.equal(up.status, 201, 'the upload is acknowledged without waiting for OCR')
   const { evidenceId } = up.body
 
@@ -75,7 +68,7 @@ t.test('a still is read in the background and confirmed or corrected by the offi
 })
 
 t.test('confirmation is validated and guarded', async (t) => {
-  const up = await uploadStill(renderPlateFrame('川AD12345', 'green'))
+  const up = await postStill(renderPlateFrame('川AD12345', 'green'))
   const { evidenceId } = up.body
   const reading = await readingOf(seat, evidenceId)
   t.equal(reading.machinePlate, '川AD12345')
@@ -111,7 +104,7 @@ t.test('bad images: a clear error on the reading, and the box keeps working', as
     { name: '4×4 image', bytes: tiny, type: 'image/png', code: 'IMAGE_TOO_SMALL' },
   ]
   for (const c of cases) {
-    const up = await uploadStill(c.bytes, c.type)
+    const up = await postStill(c.bytes, c.type)
     t.equal(up.status, 201, `${c.name}: stored as evidence all the same`)
     const reading = await readingOf(seat, up.body.evidenceId)
     t.equal(reading.status, 'failed', c.name)
@@ -120,10 +113,10 @@ t.test('bad images: a clear error on the reading, and the box keeps working', as
     const confirm = await seat.post(`/api/cases/${caseId}/evidence/${up.body.evidenceId}/plate`, { plate: '川A54321' })
     t.equal(confirm.body.corrected, true, `${c.name}: the officer types the plate instead`)
   }
-  const notImage = await uploadStill(Buffer.from('plain text, not a picture'))
+  const notImage = await postStill(Buffer.from('plain text, not a picture'))
   t.equal(notImage.body.code, 'EVIDENCE_NOT_AN_IMAGE', 'a non-image is refused at the door')
   t.equal((await fetch(`${box.url}/api/health`)).status, 200, 'the box is up')
-  const after = await uploadStill(renderPlateCrop('川A88888', 'blue'), 'image/png')
+  const after = await postStill(renderPlateCrop('川A88888', 'blue'), 'image/png')
   t.equal((await readingOf(seat, after.body.evidenceId)).machinePlate, '川A88888', 'and still reads plates')
 })
 

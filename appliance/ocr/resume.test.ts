@@ -8,7 +8,7 @@ import { renderPlateFrame } from '../../models/render-plates.ts'
 import { createCaseService } from '../cases/case-service.ts'
 import { createRegistryClient } from '../registry/client.ts'
 import * as s from '../db/schema.ts'
-import { answeredCase, startTestBox, type TestBox } from '../test-support/test-box.ts'
+import { answeredCase, startTestBox, uploadStill, type TestBox } from '../test-support/test-box.ts'
 import { createEvidenceOcr } from './evidence-ocr.ts'
 import { DRIVER, VEHICLE } from '../test-support/card-samples.ts'
 
@@ -34,14 +34,7 @@ t.test('pending and never-read stills are read at the next start; a still withou
   const box = await startTestBox({}, { media: true }) // no OCR in this box
   t.teardown(() => box.close())
   const { citizen, caseId } = await answeredCase(box)
-  const upload = async (bytes: Buffer) => {
-    const res = await fetch(`${box.url}/api/citizen/cases/${caseId}/stills`, {
-      method: 'POST',
-      headers: { 'content-type': 'image/jpeg', authorization: `Bearer ${citizen.bearer}` },
-      body: new Uint8Array(bytes),
-    })
-    return ((await res.json()) as { evidenceId: string }).evidenceId
-  }
+  const upload = async (bytes: Uint8Array) => (await uploadStill(citizen, caseId, bytes)).body.evidenceId as string
   const plateStill = await upload(renderPlateFrame('川A67890', 'blue'))
   const cardStill = await upload(renderVehicleLicence(VEHICLE))
   t.equal(box.db.select().from(s.plateReadings).all().length, 0, 'stored unread')
@@ -62,12 +55,7 @@ t.test('a card reading left pending by a stop is read at the next start', async 
   const box = await startTestBox({}, { media: true })
   t.teardown(() => box.close())
   const { citizen, caseId } = await answeredCase(box)
-  const res = await fetch(`${box.url}/api/citizen/cases/${caseId}/stills`, {
-    method: 'POST',
-    headers: { 'content-type': 'image/jpeg', authorization: `Bearer ${citizen.bearer}` },
-    body: new Uint8Array(renderDrivingLicence(DRIVER)),
-  })
-  const { evidenceId } = (await res.json()) as { evidenceId: string }
+  const { evidenceId } = (await uploadStill(citizen, caseId, renderDrivingLicence(DRIVER))).body as { evidenceId: string }
   // What a stop between the plate result and the card result leaves behind.
   const at = box.clock.now.toISOString()
   box.db.insert(s.plateReadings).values({ evidenceId, caseId, status: 'read', readings: [], readAt: at, createdAt: at }).run()

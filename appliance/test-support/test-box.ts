@@ -111,7 +111,7 @@ export class Caller {
   bearer = ''
   constructor(readonly baseUrl: string) {}
 
-  async call(method: string, path: string, body?: unknown, rawBody?: string, contentType = 'application/json'): Promise<ApiReply> {
+  async call(method: string, path: string, body?: unknown, rawBody?: string | Uint8Array, contentType = 'application/json'): Promise<ApiReply> {
     const headers: Record<string, string> = {}
     if (body !== undefined || rawBody !== undefined) headers['content-type'] = contentType
     if (this.cookie) headers.cookie = this.cookie
@@ -119,7 +119,7 @@ export class Caller {
     const res = await fetch(this.baseUrl + path, {
       method,
       headers,
-      body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
+      body: typeof rawBody === 'string' ? rawBody : rawBody ? new Uint8Array(rawBody) : body === undefined ? undefined : JSON.stringify(body),
     })
     const setCookie = res.headers.get('set-cookie')
     if (setCookie?.startsWith('kc_session=')) this.cookie = setCookie.split(';')[0]!
@@ -132,6 +132,10 @@ export class Caller {
   put = (path: string, body: unknown) => this.call('PUT', path, body)
   patch = (path: string, body: unknown) => this.call('PATCH', path, body)
 }
+
+/** A photo from the citizen's phone camera, uploaded to their case as a still. */
+export const uploadStill = (citizen: Caller, caseId: string, bytes: Uint8Array, contentType = 'image/jpeg') =>
+  citizen.call('POST', `/api/citizen/cases/${caseId}/stills`, undefined, bytes, contentType)
 
 export async function officer(box: TestBox, username: string): Promise<Caller> {
   const c = new Caller(box.url)
