@@ -14,7 +14,7 @@ import { fail } from '../errors.ts'
 import type { BackgroundReads, ReadOutcome } from './background-reads.ts'
 import { cardProposal, correctedFields, fieldsNotOnCard, withCardFields, type CardPartyFields } from './card-proposal.ts'
 import { CARD_FIELD_ERROR_TEXT, CARD_FIELD_TEXT, CARD_TYPE_TEXT } from './card-text.ts'
-import { OCR_FAILURE_TEXT } from './failure-text.ts'
+import { ocrFailureText } from './failure-text.ts'
 
 const SYSTEM: Actor = { type: 'system', id: 'ocr' }
 
@@ -98,7 +98,7 @@ export function createCardOcrService({ db, cases, reader, reads, now, timeZone }
             })),
             cardTypeText: r.cardType ? CARD_TYPE_TEXT[r.cardType] : null,
             proposal: r.cardType ? cardProposal(r.cardType, fields) : null,
-            errorText: r.errorCode ? (OCR_FAILURE_TEXT[r.errorCode] ?? OCR_FAILURE_TEXT.OCR_WORKER_FAILED) : null,
+            errorText: ocrFailureText(r.errorCode),
           }
         }),
       }

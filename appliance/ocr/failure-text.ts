@@ -1,5 +1,5 @@
 // What the officer reads when a still could not be read (zh-CN), by the OCR's stable error code.
-export const OCR_FAILURE_TEXT: Readonly<Record<string, string>> = {
+const OCR_FAILURE_TEXT: Readonly<Record<string, string>> = {
   IMAGE_EMPTY: '照片为空，无法识别',
   IMAGE_UNSUPPORTED: '文件不是可识别的图片',
   IMAGE_TRUNCATED: '照片文件不完整或已损坏',
@@ -11,3 +11,7 @@ export const OCR_FAILURE_TEXT: Readonly<Record<string, string>> = {
   OCR_ENGINE_CLOSED: '识别服务已停止',
   OCR_WORKER_FAILED: '识别服务出错，请手工录入',
 }
+
+/** The officer's text for a reading's error code (null when it has none); an unknown code reads as a worker failure. */
+export const ocrFailureText = (code: string | null): string | null =>
+  code ? (OCR_FAILURE_TEXT[code] ?? OCR_FAILURE_TEXT.OCR_WORKER_FAILED!) : null

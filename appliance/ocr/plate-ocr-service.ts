@@ -13,7 +13,7 @@ import * as s from '../db/schema.ts'
 import { fail } from '../errors.ts'
 import { parsePlate } from '../rules/plates.ts'
 import type { BackgroundReads, ReadOutcome } from './background-reads.ts'
-import { OCR_FAILURE_TEXT } from './failure-text.ts'
+import { ocrFailureText } from './failure-text.ts'
 
 const SYSTEM: Actor = { type: 'system', id: 'ocr' }
 /** After a determination the evidence is closed: no more plate confirmations. */
@@ -111,7 +111,7 @@ export function createPlateOcrService({ db, cases, reader, reads, now, noPlate }
       const readings = rows.map((r) => ({
         ...r,
         readings: (r.readings ?? []) as StoredReading[],
-        errorText: r.errorCode ? (OCR_FAILURE_TEXT[r.errorCode] ?? OCR_FAILURE_TEXT.OCR_WORKER_FAILED) : null,
+        errorText: ocrFailureText(r.errorCode),
       }))
       return { readings, vehicles: votePlates(readings.flatMap((r) => r.readings.slice(0, 1))) }
     },
