@@ -80,11 +80,13 @@ function send(client: PlatformClient, file: string, sha256: string, sizeBytes: n
 }
 
 export async function uploadEvidence(client: PlatformClient, file: string, sha256: string, sizeBytes: number, receivedBytes = 0): Promise<UploadOutcome> {
-  if (receivedBytes > 0) return { sha256, sizeBytes, resumedFrom: await send(client, file, sha256, sizeBytes, true) }
-  try {
-    return { sha256, sizeBytes, resumedFrom: await send(client, file, sha256, sizeBytes, false) }
-  } catch (err) {
-    if (!(err instanceof PlatformError && err.code === 'SYNC_UPLOAD_EXISTS')) throw err
-  }
-  return { sha256, sizeBytes, resumedFrom: await send(client, file, sha256, sizeBytes, true) }
+  const attempt = (resume: boolean) => send(client, file, sha256, sizeBytes, resume)
+  // A refused creation means the platform holds part of the file after all: resume it.
+  const resumedFrom = receivedBytes > 0
+    ? await attempt(true)
+    : await attempt(false).catch((err: unknown) => {
+      if (err instanceof PlatformError && err.code === 'SYNC_UPLOAD_EXISTS') return attempt(true)
+      throw err
+    })
+  return { sha256, sizeBytes, resumedFrom }
 }
