@@ -2,7 +2,7 @@
 // enrolled with a real city platform), restarts a killed process, and the logs rotate; on a box
 // with no platform both agents exit with the "not configured" code and stay stopped.
 import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
@@ -40,7 +40,7 @@ interface Pm2Process {
 }
 
 /** A private pm2 (PM2_HOME in a temp dir) with the box's configuration in `local`. */
-function privatePm2(t: { teardown(fn: () => unknown): void }, local: Record<string, unknown>) {
+function privatePm2(t: { teardown(fn: () => unknown): void; passing(): boolean; comment(...args: unknown[]): void }, local: Record<string, unknown>) {
   // A short path: pm2's unix sockets live in PM2_HOME and socket paths are limited to 108 bytes.
   const dir = mkdtempSync(join(tmpdir(), 'kc-pm2-'))
   const dataDir = join(dir, 'data')
@@ -54,6 +54,8 @@ function privatePm2(t: { teardown(fn: () => unknown): void }, local: Record<stri
   const pm2 = (...args: string[]) => run(PM2, args, { env, cwd: ROOT, timeout: 60_000 })
   t.teardown(async () => {
     await pm2('kill')
+    // A failure under pm2 is hard to reproduce: keep what the processes logged in the test output.
+    if (!t.passing()) for (const f of readdirSync(logDir)) t.comment(`${f}:\n${readFileSync(join(logDir, f), 'utf8').split('\n').slice(-40).join('\n')}`)
     rmSync(dir, { recursive: true, force: true })
   })
   const list = async () => JSON.parse((await pm2('jlist')).stdout) as Pm2Process[]
