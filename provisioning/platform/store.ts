@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { auditHash, GENESIS_HASH } from '../../appliance/audit/chain.ts'
-import { SYNC_EVIDENCE_SHA256_INDEX, SYNC_TABLES } from '../../sync/platform/db/sync-tables.ts'
+import { SYNC_EVIDENCE_SHA256_INDEX, SYNC_PENDING_EVIDENCE, SYNC_TABLES } from '../../sync/platform/db/sync-tables.ts'
 
 export type PlatformDb = Database.Database
 
@@ -84,6 +84,7 @@ const MIGRATIONS = [
   `,
   SYNC_TABLES,
   SYNC_EVIDENCE_SHA256_INDEX,
+  SYNC_PENDING_EVIDENCE,
 ]
 
 export function openPlatformDb(file: string): PlatformDb {

@@ -23,6 +23,8 @@ export function createIngest(db: PlatformDb) {
        last_contact_at = excluded.last_contact_at, skew_ms = excluded.skew_ms, behind_since = excluded.behind_since`,
   )
   const touch = db.prepare('UPDATE box_sync SET last_contact_at = ? WHERE box_id = ?')
+  // Kept by the store's triggers (sync-tables.ts, step 4).
+  const pendingEvidence = db.prepare('SELECT sha256, size_bytes AS sizeBytes FROM pending_evidence WHERE box_id = ? ORDER BY seq LIMIT ?')
 
   const ingestBatch = db.transaction((boxId: string, batch: Batch, receivedAt: Date): BatchReply => {
     const at = receivedAt.toISOString()
@@ -61,15 +63,9 @@ export function createIngest(db: PlatformDb) {
       touch.run(contactAt.toISOString(), boxId)
       return (syncOf.get(boxId) as number | undefined) ?? 0
     },
-    /** Evidence rows the box sent whose file has not arrived (or not verified) yet. */
+    /** Files the box's evidence records announce that have not arrived (or not verified) yet, in the box's order. */
     missingEvidence(boxId: string, limit: number): Array<Omit<MissingEvidence, 'receivedBytes'>> {
-      return db.prepare(
-        `SELECT DISTINCT json_extract(r.payload, '$.sha256') AS sha256, json_extract(r.payload, '$.size_bytes') AS sizeBytes
-         FROM records r
-         WHERE r.box_id = ? AND r.entity = 'evidence'
-           AND NOT EXISTS (SELECT 1 FROM evidence_files f WHERE f.box_id = r.box_id AND f.sha256 = json_extract(r.payload, '$.sha256'))
-         ORDER BY r.seq LIMIT ?`,
-      ).all(boxId, limit) as Array<Omit<MissingEvidence, 'receivedBytes'>>
+      return pendingEvidence.all(boxId, limit) as Array<Omit<MissingEvidence, 'receivedBytes'>>
     },
     expectedEvidenceSize(boxId: string, sha256: string): number | undefined {
       return db.prepare(

@@ -23,8 +23,7 @@ export function boxStatuses(db: PlatformDb, now: Date): BoxStatus[] {
             s.last_contact_at AS lastContactAt, coalesce(s.acked_seq, 0) AS ackedSeq, coalesce(s.head_seq, 0) AS headSeq,
             s.skew_ms AS skewMs, s.behind_since AS behindSince,
             (SELECT count(*) FROM evidence_files f WHERE f.box_id = b.box_id) AS evidenceStored,
-            (SELECT count(DISTINCT json_extract(r.payload, '$.sha256')) FROM records r WHERE r.box_id = b.box_id AND r.entity = 'evidence'
-               AND NOT EXISTS (SELECT 1 FROM evidence_files f WHERE f.box_id = r.box_id AND f.sha256 = json_extract(r.payload, '$.sha256'))) AS evidenceMissing
+            (SELECT count(*) FROM pending_evidence p WHERE p.box_id = b.box_id) AS evidenceMissing
      FROM boxes b LEFT JOIN box_sync s ON s.box_id = b.box_id ORDER BY b.box_id`,
   ).all() as Array<{
     boxId: string; districtId: string; revokedAt: string | null; lastContactAt: string | null; ackedSeq: number; headSeq: number

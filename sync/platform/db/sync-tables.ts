@@ -59,3 +59,46 @@ export const SYNC_TABLES = `
 export const SYNC_EVIDENCE_SHA256_INDEX = `
    CREATE INDEX records_evidence_sha256 ON records (box_id, json_extract(payload, '$.sha256')) WHERE entity = 'evidence';
 `
+
+// Step 4: the evidence files a box's records announce and the platform does not hold yet, kept by
+// triggers in the transaction that changes a record or stores a file. The missing-evidence list and
+// the status page read it instead of scanning the box's whole evidence history (~0.6 s per request
+// at 200,000 records). `seq` is the announcing record's sequence: uploads follow the boxes' order.
+export const SYNC_PENDING_EVIDENCE = `
+   CREATE TABLE pending_evidence (
+     box_id TEXT NOT NULL,
+     sha256 TEXT NOT NULL,
+     size_bytes INTEGER,
+     seq INTEGER NOT NULL,
+     PRIMARY KEY (box_id, sha256)
+   ) WITHOUT ROWID;
+   CREATE INDEX pending_evidence_order ON pending_evidence (box_id, seq);
+   INSERT OR IGNORE INTO pending_evidence (box_id, sha256, size_bytes, seq)
+     SELECT r.box_id, json_extract(r.payload, '$.sha256'), json_extract(r.payload, '$.size_bytes'), r.seq FROM records r
+     WHERE r.entity = 'evidence' AND json_extract(r.payload, '$.sha256') IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM evidence_files f WHERE f.box_id = r.box_id AND f.sha256 = json_extract(r.payload, '$.sha256'))
+     ORDER BY r.seq;
+   CREATE TRIGGER pending_evidence_announced AFTER INSERT ON records WHEN NEW.entity = 'evidence' BEGIN
+     INSERT OR IGNORE INTO pending_evidence (box_id, sha256, size_bytes, seq)
+       SELECT NEW.box_id, json_extract(NEW.payload, '$.sha256'), json_extract(NEW.payload, '$.size_bytes'), NEW.seq
+       WHERE json_extract(NEW.payload, '$.sha256') IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM evidence_files f WHERE f.box_id = NEW.box_id AND f.sha256 = json_extract(NEW.payload, '$.sha256'));
+   END;
+   -- A changed record may announce another file; the old one is no longer wanted unless another
+   -- record still names it.
+   CREATE TRIGGER pending_evidence_reannounced AFTER UPDATE OF payload ON records WHEN NEW.entity = 'evidence' BEGIN
+     INSERT OR IGNORE INTO pending_evidence (box_id, sha256, size_bytes, seq)
+       SELECT NEW.box_id, json_extract(NEW.payload, '$.sha256'), json_extract(NEW.payload, '$.size_bytes'), NEW.seq
+       WHERE json_extract(NEW.payload, '$.sha256') IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM evidence_files f WHERE f.box_id = NEW.box_id AND f.sha256 = json_extract(NEW.payload, '$.sha256'));
+     DELETE FROM pending_evidence WHERE box_id = OLD.box_id AND sha256 = json_extract(OLD.payload, '$.sha256')
+       AND NOT EXISTS (SELECT 1 FROM records r WHERE r.box_id = OLD.box_id AND r.entity = 'evidence' AND json_extract(r.payload, '$.sha256') = json_extract(OLD.payload, '$.sha256'));
+   END;
+   CREATE TRIGGER pending_evidence_withdrawn AFTER DELETE ON records WHEN OLD.entity = 'evidence' BEGIN
+     DELETE FROM pending_evidence WHERE box_id = OLD.box_id AND sha256 = json_extract(OLD.payload, '$.sha256')
+       AND NOT EXISTS (SELECT 1 FROM records r WHERE r.box_id = OLD.box_id AND r.entity = 'evidence' AND json_extract(r.payload, '$.sha256') = json_extract(OLD.payload, '$.sha256'));
+   END;
+   CREATE TRIGGER pending_evidence_stored AFTER INSERT ON evidence_files BEGIN
+     DELETE FROM pending_evidence WHERE box_id = NEW.box_id AND sha256 = NEW.sha256;
+   END;
+`
