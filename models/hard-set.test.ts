@@ -35,3 +35,17 @@ t.test('the engine reads most of a hard slice', async (t) => {
   t.ok(exact / set.length >= 0.9, `exact ${exact}/${set.length}; misses: ${misses.join(' ')}`)
   t.ok(1 - wrong / chars >= 0.98, `characters ${(100 * (1 - wrong / chars)).toFixed(1)}%`)
 })
+
+// Two plates of the fixed-seed set that the detector cuts: 79, a large new-energy plate whose F (on
+// the yellow/green border) falls between two detected boxes, and 184, a trailer plate tilted 6°
+// whose top row is not detected at all (the band above the bottom row must follow the tilt).
+t.test('rows the detector cut are read again', async (t) => {
+  const full = await generateHardSet(20)
+  const engine = await OcrEngine.create({ workers: 2 })
+  t.teardown(() => engine.close())
+  for (const id of [79, 184]) {
+    const sample = full[id]!
+    const read = await readPlates(engine, sample.image, { homePrefix: '川A' })
+    t.equal(read[0]?.text, sample.truth, `#${id} ${sample.label}, ${JSON.stringify(sample.degradation)}`)
+  }
+})

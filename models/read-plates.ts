@@ -27,6 +27,8 @@ export interface PlateReading {
   corrected: boolean
   /** Two detected lines read as one plate (motorcycles, trucks, trailers). */
   doubleRow: boolean
+  /** Detected boxes joined into this reading (a gap between boxes on one row may hide a character). */
+  parts: number
   /** Valid alternatives, best first (the first is `text` when valid). */
   candidates: PlateCandidate[]
   chars: CharReading[]
@@ -67,6 +69,7 @@ export function interpretLine(line: ReadLine & { doubleRow?: boolean }, options:
     chars,
     candidates,
     doubleRow: line.doubleRow ?? false,
+    parts: line.parts,
   }
   if (parsed.ok) {
     const colour = line.colour && parsed.colours.includes(line.colour) ? line.colour : parsed.colours.length === 1 ? parsed.colours[0] : line.colour
@@ -160,7 +163,7 @@ export async function readPlates(engine: Pick<OcrEngine, 'readLines'>, bytes: Ui
   if (mode !== 'crop') {
     // Readings the detector cut short get a second, targeted look (one reading at a time).
     const reread: PlateReading[] = []
-    for (const r of readings) reread.push(await recoverFront(engine, bytes, await recoverTopRow(engine, bytes, r, first, options), first, options))
+    for (const r of readings) reread.push(await recoverGap(engine, bytes, await recoverFront(engine, bytes, await recoverTopRow(engine, bytes, r, options), first, options), options))
     readings = reread
   }
   readings = rank(readings)
@@ -179,6 +182,21 @@ function lonelyBottomRow(r: PlateReading): boolean {
 }
 
 /**
+ * The band above a line, in the line's own frame (a tilted plate's top row is tilted too): from
+ * `up` line heights above its top edge to `down` below it, the middle `span` of its width.
+ */
+function bandAbove(q: Quad, up: number, down: number, span: number): Quad {
+  const [p0, p1, , p3] = q
+  const w = Math.hypot(p1[0] - p0[0], p1[1] - p0[1])
+  const h = Math.hypot(p3[0] - p0[0], p3[1] - p0[1])
+  const u = [(p1[0] - p0[0]) / w, (p1[1] - p0[1]) / w] as const
+  const v = [(p3[0] - p0[0]) / h, (p3[1] - p0[1]) / h] as const
+  const at = (s: number, t: number): [number, number] => [p0[0] + u[0] * s * w + v[0] * t * h, p0[1] + u[1] * s * w + v[1] * t * h]
+  const s0 = (1 - span) / 2
+  return [at(s0, -up), at(1 - s0, -up), at(1 - s0, down), at(s0, down)]
+}
+
+/**
  * The small top row of a double-row plate is sometimes not detected at all. For a lone yellow bottom
  * row, the band above it is read as one line (crop mode on that region) and joined when it holds a
  * province and a letter.
@@ -187,16 +205,10 @@ async function recoverTopRow(
   engine: Pick<OcrEngine, 'readLines'>,
   bytes: Uint8Array,
   r: PlateReading,
-  image: { width: number; height: number },
   options: ReadPlatesOptions,
 ): Promise<PlateReading> {
   if (!lonelyBottomRow(r)) return r
-  const b = bounds(r.box)
-  const h = b.y1 - b.y0
-  const cx = (b.x0 + b.x1) / 2
-  const half = (b.x1 - b.x0) * 0.32
-  const y0 = Math.max(0, b.y0 - 0.85 * h)
-  const region: Quad = [[Math.max(0, cx - half), y0], [Math.min(image.width, cx + half), y0], [Math.min(image.width, cx + half), b.y0 + 0.1 * h], [Math.max(0, cx - half), b.y0 + 0.1 * h]]
+  const region = bandAbove(r.box, 0.85, 0.1, 0.64)
   const top = await engine.readLines(bytes, { ...options, mode: 'crop', region }).catch(() => undefined)
   const topLine = top?.lines[0]
   const bottomLine: ReadLine = { text: r.raw, chars: r.chars, confidence: r.confidence, quad: r.box, parts: 1, ...(r.colour ? { colour: r.colour } : {}) }
@@ -240,6 +252,19 @@ async function recoverFront(
   const line = reread?.lines[0]
   const reading = line ? interpretLine({ ...line, ...(r.colour ? { colour: r.colour } : {}) }, options) : undefined
   return reading?.valid && PROVINCES.includes(reading.chars[0]?.char ?? '') ? reading : r
+}
+
+/**
+ * A row joined from several detected boxes reads each box alone, so a character the detector left
+ * out between them is lost (the F of a large new-energy plate's 赣F·33311D, on the colour border).
+ * An invalid joined row is read again as one line over the whole row.
+ */
+async function recoverGap(engine: Pick<OcrEngine, 'readLines'>, bytes: Uint8Array, r: PlateReading, options: ReadPlatesOptions): Promise<PlateReading> {
+  if (r.valid || r.doubleRow || r.parts < 2) return r
+  const reread = await engine.readLines(bytes, { ...options, mode: 'crop', region: r.box }).catch(() => undefined)
+  const line = reread?.lines[0]
+  const reading = line ? interpretLine({ ...line, ...(r.colour ? { colour: r.colour } : {}) }, options) : undefined
+  return reading?.valid ? reading : r
 }
 
 function rank(readings: PlateReading[]): PlateReading[] {
