@@ -75,8 +75,12 @@ function privatePm2(t: { teardown(fn: () => unknown): void; passing(): boolean; 
 t.test('pm2 runs the enrolled box with both agents and restarts a killed process', async (t) => {
   const port = await freePort()
   const rtc = 20000 + (port % 20000)
-  const platform = await startPlatform(mkdtempSync(join(tmpdir(), 'kc-pm2-platform-')), await freePort())
-  t.teardown(() => platform.kill())
+  const platformDir = mkdtempSync(join(tmpdir(), 'kc-pm2-platform-'))
+  const platform = await startPlatform(platformDir, await freePort())
+  t.teardown(async () => {
+    await platform.kill()
+    rmSync(platformDir, { recursive: true, force: true })
+  })
   // Plain HTTP: this test is about pm2 (TLS would also bind the fixed redirect port).
   const box = privatePm2(t, {
     http: { host: '127.0.0.1', port },
