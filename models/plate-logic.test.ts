@@ -120,3 +120,13 @@ t.test('top row of a double-row plate: stray frame characters are left out', asy
   t.equal(joined[0]?.text, '川A12345')
   t.equal(joined[0]?.chars.length, 7)
 })
+
+t.test('top row of a double-row plate: a province read as another character is taken from its alternatives', async (t) => {
+  // Hard set seed 777, #98: 鲁Q above 5P150, the 鲁 read as 售.
+  const top = line('售Q', quad(140, 100, 220, 130), [{ char: '售', p: 0.75, alternatives: [{ char: '台', p: 0.09 }, { char: '鲁', p: 0.03 }] }, ...sure('Q')])
+  const joined = joinDoubleRows([top, line('5P150', quad(100, 125, 260, 190))])
+  t.equal(joined.length, 1, 'the two rows are one plate')
+  const reading = interpretLine(joined[0]!, { homePrefix: '川A' })
+  t.ok(reading.candidates.some((c) => c.plate === '鲁Q5P150'), `the province read is a candidate: ${JSON.stringify(reading.candidates)}`)
+  t.equal(joinDoubleRows([line('售Q', quad(140, 100, 220, 130)), line('5P150', quad(100, 125, 260, 190))]).length, 2, 'no province anywhere: not a top row')
+})

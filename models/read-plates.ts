@@ -110,7 +110,7 @@ export function joinDoubleRows(lines: readonly ReadLine[]): Array<ReadLine & { d
   const out: Array<ReadLine & { doubleRow?: boolean }> = []
   const used = new Set<number>()
   lines.forEach((top, i) => {
-    const keep = used.has(i) ? undefined : topRowChars(top.text)
+    const keep = used.has(i) ? undefined : topRowChars(top.text) ?? topRowChars(provinceFromAlternatives(top))
     if (!keep) return
     const t = bounds(top.quad)
     const j = lines.findIndex((bottom, k) => {
@@ -129,6 +129,18 @@ export function joinDoubleRows(lines: readonly ReadLine[]): Array<ReadLine & { d
     if (!used.has(i)) out.push(l)
   })
   return out
+}
+
+/**
+ * A top row whose province was read as another character (鲁 as 售, with 鲁 among the alternatives):
+ * its text with the first of its first two characters that is no province replaced by the likeliest
+ * province among that character's alternatives. The candidates decide later which province it is.
+ */
+function provinceFromAlternatives(line: ReadLine): string {
+  const chars = line.chars.map((c) => ({ ...c, char: normalisePlate(c.char) })).filter((c) => c.char !== '')
+  const province = (c: CharReading) => (PROVINCES.includes(c.char) ? undefined : c.alternatives.find((a) => PROVINCES.includes(a.char))?.char)
+  const k = chars.findIndex((c, i) => i < 2 && province(c) !== undefined)
+  return chars.map((c, i) => (i === k ? province(c)! : c.char)).join('')
 }
 
 /** One line of a top row's kept characters followed by the bottom row, boxed around both. */
