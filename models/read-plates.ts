@@ -175,7 +175,7 @@ export async function readPlates(engine: Pick<OcrEngine, 'readLines'>, bytes: Ui
   if (mode !== 'crop') {
     // Readings the detector cut short get a second, targeted look (one reading at a time).
     const reread: PlateReading[] = []
-    for (const r of readings) reread.push(await recoverGap(engine, bytes, await recoverFront(engine, bytes, await recoverTopRow(engine, bytes, r, options), first, options), options))
+    for (const r of readings) reread.push(await recoverGap(engine, bytes, await recoverFront(engine, bytes, await recoverTopRow(engine, bytes, r, options), options), options))
     readings = reread
   }
   readings = rank(readings)
@@ -194,18 +194,16 @@ function lonelyBottomRow(r: PlateReading): boolean {
 }
 
 /**
- * The band above a line, in the line's own frame (a tilted plate's top row is tilted too): from
- * `up` line heights above its top edge to `down` below it, the middle `span` of its width.
+ * A region in a line's own frame (a tilted plate's neighbourhood is tilted too): s runs along the
+ * line from its left (0) to its right edge (1), t down from its top (0) to its bottom edge (1).
  */
-function bandAbove(q: Quad, up: number, down: number, span: number): Quad {
+function regionAlong(q: Quad, s0: number, s1: number, t0: number, t1: number): Quad {
   const [p0, p1, , p3] = q
-  const w = Math.hypot(p1[0] - p0[0], p1[1] - p0[1])
-  const h = Math.hypot(p3[0] - p0[0], p3[1] - p0[1])
-  const u = [(p1[0] - p0[0]) / w, (p1[1] - p0[1]) / w] as const
-  const v = [(p3[0] - p0[0]) / h, (p3[1] - p0[1]) / h] as const
-  const at = (s: number, t: number): [number, number] => [p0[0] + u[0] * s * w + v[0] * t * h, p0[1] + u[1] * s * w + v[1] * t * h]
-  const s0 = (1 - span) / 2
-  return [at(s0, -up), at(1 - s0, -up), at(1 - s0, down), at(s0, down)]
+  const at = (s: number, t: number): [number, number] => [
+    p0[0] + s * (p1[0] - p0[0]) + t * (p3[0] - p0[0]),
+    p0[1] + s * (p1[1] - p0[1]) + t * (p3[1] - p0[1]),
+  ]
+  return [at(s0, t0), at(s1, t0), at(s1, t1), at(s0, t1)]
 }
 
 /**
@@ -220,7 +218,8 @@ async function recoverTopRow(
   options: ReadPlatesOptions,
 ): Promise<PlateReading> {
   if (!lonelyBottomRow(r)) return r
-  const region = bandAbove(r.box, 0.85, 0.1, 0.64)
+  // The middle 64% of the row's width, from 0.85 row heights above its top edge to 0.1 below it.
+  const region = regionAlong(r.box, 0.18, 0.82, -0.85, 0.1)
   const top = await engine.readLines(bytes, { ...options, mode: 'crop', region }).catch(() => undefined)
   const topLine = top?.lines[0]
   const bottomLine: ReadLine = { text: r.raw, chars: r.chars, confidence: r.confidence, quad: r.box, parts: 1, ...(r.colour ? { colour: r.colour } : {}) }
@@ -247,20 +246,14 @@ async function recoverFront(
   engine: Pick<OcrEngine, 'readLines'>,
   bytes: Uint8Array,
   r: PlateReading,
-  image: { width: number; height: number },
   options: ReadPlatesOptions,
 ): Promise<PlateReading> {
   if (!missingFront(r)) return r
-  const b = bounds(r.box)
   const n = Array.from(normalisePlate(r.raw)).length
   const full = r.colour === 'green' || r.colour === 'yellow-green' ? 8 : 7
-  const charW = (b.x1 - b.x0) / n
-  const dy = 0.1 * (b.y1 - b.y0)
-  const x0 = Math.max(0, b.x0 - (Math.max(1, full - n) + 0.5) * charW)
-  const x1 = Math.min(image.width, b.x1 + 0.5 * charW)
-  const y0 = Math.max(0, b.y0 - dy)
-  const y1 = Math.min(image.height, b.y1 + dy)
-  const reread = await engine.readLines(bytes, { ...options, mode: 'crop', region: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]] }).catch(() => undefined)
+  // Widened by the missing characters plus half a character each side, 10% of its height above and below.
+  const region = regionAlong(r.box, -(Math.max(1, full - n) + 0.5) / n, 1 + 0.5 / n, -0.1, 1.1)
+  const reread = await engine.readLines(bytes, { ...options, mode: 'crop', region }).catch(() => undefined)
   const line = reread?.lines[0]
   const reading = line ? interpretLine({ ...line, ...(r.colour ? { colour: r.colour } : {}) }, options) : undefined
   return reading?.valid && PROVINCES.includes(reading.chars[0]?.char ?? '') ? reading : r
