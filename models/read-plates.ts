@@ -253,9 +253,7 @@ async function recoverFront(
   const full = r.colour === 'green' || r.colour === 'yellow-green' ? 8 : 7
   // Widened by the missing characters plus half a character each side, 10% of its height above and below.
   const region = regionAlong(r.box, -(Math.max(1, full - n) + 0.5) / n, 1 + 0.5 / n, -0.1, 1.1)
-  const reread = await engine.readLines(bytes, { ...options, mode: 'crop', region }).catch(() => undefined)
-  const line = reread?.lines[0]
-  const reading = line ? interpretLine({ ...line, ...(r.colour ? { colour: r.colour } : {}) }, options) : undefined
+  const reading = await readRegion(engine, bytes, region, r, options)
   return reading?.valid && PROVINCES.includes(reading.chars[0]?.char ?? '') ? reading : r
 }
 
@@ -266,10 +264,15 @@ async function recoverFront(
  */
 async function recoverGap(engine: Pick<OcrEngine, 'readLines'>, bytes: Uint8Array, r: PlateReading, options: ReadPlatesOptions): Promise<PlateReading> {
   if (r.valid || r.doubleRow || r.parts < 2) return r
-  const reread = await engine.readLines(bytes, { ...options, mode: 'crop', region: r.box }).catch(() => undefined)
-  const line = reread?.lines[0]
-  const reading = line ? interpretLine({ ...line, ...(r.colour ? { colour: r.colour } : {}) }, options) : undefined
+  const reading = await readRegion(engine, bytes, r.box, r, options)
   return reading?.valid ? reading : r
+}
+
+/** A region of the image read as one plate line, with the colour measured for the first reading `r`. */
+async function readRegion(engine: Pick<OcrEngine, 'readLines'>, bytes: Uint8Array, region: Quad, r: PlateReading, options: ReadPlatesOptions): Promise<PlateReading | undefined> {
+  const reread = await engine.readLines(bytes, { ...options, mode: 'crop', region }).catch(() => undefined)
+  const line = reread?.lines[0]
+  return line ? interpretLine({ ...line, ...(r.colour ? { colour: r.colour } : {}) }, options) : undefined
 }
 
 function rank(readings: PlateReading[]): PlateReading[] {
