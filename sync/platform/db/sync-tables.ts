@@ -64,6 +64,17 @@ export const SYNC_EVIDENCE_SHA256_INDEX = `
 // triggers in the transaction that changes a record or stores a file. The missing-evidence list and
 // the status page read it instead of scanning the box's whole evidence history (~0.6 s per request
 // at 200,000 records). `seq` is the announcing record's sequence: uploads follow the boxes' order.
+// The same expression as the step-3 index, so the lookups by sha256 below use it.
+const sha256Of = (row: string) => `json_extract(${row}.payload, '$.sha256')`
+/** The pending row of the file an evidence record (`row`) names, and the condition for having one. */
+const pendingOf = (row: string) => `${row}.box_id, ${sha256Of(row)}, json_extract(${row}.payload, '$.size_bytes'), ${row}.seq`
+const notStored = (row: string) =>
+  `${sha256Of(row)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM evidence_files f WHERE f.box_id = ${row}.box_id AND f.sha256 = ${sha256Of(row)})`
+const announce = `INSERT OR IGNORE INTO pending_evidence (box_id, sha256, size_bytes, seq) SELECT ${pendingOf('NEW')} WHERE ${notStored('NEW')};`
+/** The OLD record's file is no longer wanted unless another record still names it. */
+const withdraw = `DELETE FROM pending_evidence WHERE box_id = OLD.box_id AND sha256 = ${sha256Of('OLD')}
+       AND NOT EXISTS (SELECT 1 FROM records r WHERE r.box_id = OLD.box_id AND r.entity = 'evidence' AND ${sha256Of('r')} = ${sha256Of('OLD')});`
+
 export const SYNC_PENDING_EVIDENCE = `
    CREATE TABLE pending_evidence (
      box_id TEXT NOT NULL,
@@ -74,29 +85,17 @@ export const SYNC_PENDING_EVIDENCE = `
    ) WITHOUT ROWID;
    CREATE INDEX pending_evidence_order ON pending_evidence (box_id, seq);
    INSERT OR IGNORE INTO pending_evidence (box_id, sha256, size_bytes, seq)
-     SELECT r.box_id, json_extract(r.payload, '$.sha256'), json_extract(r.payload, '$.size_bytes'), r.seq FROM records r
-     WHERE r.entity = 'evidence' AND json_extract(r.payload, '$.sha256') IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM evidence_files f WHERE f.box_id = r.box_id AND f.sha256 = json_extract(r.payload, '$.sha256'))
-     ORDER BY r.seq;
+     SELECT ${pendingOf('r')} FROM records r WHERE r.entity = 'evidence' AND ${notStored('r')} ORDER BY r.seq;
    CREATE TRIGGER pending_evidence_announced AFTER INSERT ON records WHEN NEW.entity = 'evidence' BEGIN
-     INSERT OR IGNORE INTO pending_evidence (box_id, sha256, size_bytes, seq)
-       SELECT NEW.box_id, json_extract(NEW.payload, '$.sha256'), json_extract(NEW.payload, '$.size_bytes'), NEW.seq
-       WHERE json_extract(NEW.payload, '$.sha256') IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM evidence_files f WHERE f.box_id = NEW.box_id AND f.sha256 = json_extract(NEW.payload, '$.sha256'));
+     ${announce}
    END;
-   -- A changed record may announce another file; the old one is no longer wanted unless another
-   -- record still names it.
+   -- A changed record may announce another file, and withdraw the one it named.
    CREATE TRIGGER pending_evidence_reannounced AFTER UPDATE OF payload ON records WHEN NEW.entity = 'evidence' BEGIN
-     INSERT OR IGNORE INTO pending_evidence (box_id, sha256, size_bytes, seq)
-       SELECT NEW.box_id, json_extract(NEW.payload, '$.sha256'), json_extract(NEW.payload, '$.size_bytes'), NEW.seq
-       WHERE json_extract(NEW.payload, '$.sha256') IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM evidence_files f WHERE f.box_id = NEW.box_id AND f.sha256 = json_extract(NEW.payload, '$.sha256'));
-     DELETE FROM pending_evidence WHERE box_id = OLD.box_id AND sha256 = json_extract(OLD.payload, '$.sha256')
-       AND NOT EXISTS (SELECT 1 FROM records r WHERE r.box_id = OLD.box_id AND r.entity = 'evidence' AND json_extract(r.payload, '$.sha256') = json_extract(OLD.payload, '$.sha256'));
+     ${announce}
+     ${withdraw}
    END;
    CREATE TRIGGER pending_evidence_withdrawn AFTER DELETE ON records WHEN OLD.entity = 'evidence' BEGIN
-     DELETE FROM pending_evidence WHERE box_id = OLD.box_id AND sha256 = json_extract(OLD.payload, '$.sha256')
-       AND NOT EXISTS (SELECT 1 FROM records r WHERE r.box_id = OLD.box_id AND r.entity = 'evidence' AND json_extract(r.payload, '$.sha256') = json_extract(OLD.payload, '$.sha256'));
+     ${withdraw}
    END;
    CREATE TRIGGER pending_evidence_stored AFTER INSERT ON evidence_files BEGIN
      DELETE FROM pending_evidence WHERE box_id = NEW.box_id AND sha256 = NEW.sha256;
