@@ -19,6 +19,7 @@ import { uploadEvidence } from '../sync/agent/evidence-upload.ts'
 import { createPlatformClient } from '../sync/agent/platform-client.ts'
 import { createIngest } from '../sync/platform/ingest.ts'
 import { boxStatuses } from '../sync/platform/status.ts'
+import { sqliteBoxRegistry } from '../provisioning/platform/box-registry.ts'
 import { openPlatformDb } from '../provisioning/platform/store.ts'
 import { canonicalJson, PATHS, PROTOCOL_VERSION } from '../sync/protocol.ts'
 import { boxData, enrolBoxData, freePort, startAgent, startPlatform, waitDrained } from '../sync/test-support/sync-rig.ts'
@@ -148,8 +149,7 @@ function longHistory(): FigureRow[] {
   try {
     const db = openPlatformDb(join(dir, 'platform.db'))
     const boxId = 'jinjiang-history'
-    db.prepare(`INSERT INTO boxes (box_id, district_id, public_key_pem, key_id, url, status, enrolled_at)
-                VALUES (?, 'jinjiang', 'pem', 'key-history', 'https://box.invalid', 'active', '2026-01-01T00:00:00Z')`).run(boxId)
+    sqliteBoxRegistry(db).register({ boxId: boxId, districtId: 'jinjiang', publicKeyPem: 'pem', keyId: 'key-history', url: 'https://box.invalid', enrolledAt: '2026-01-01T00:00:00Z' })
     const ingest = createIngest(db)
     const sha = (i: number) => createHash('sha256').update(`file ${i}`).digest('hex')
     const storeFiles = db.transaction((from: number, to: number) => {

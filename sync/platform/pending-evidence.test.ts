@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
+import { sqliteBoxRegistry } from '../../provisioning/platform/box-registry.ts'
 import { openPlatformDb, type PlatformDb } from '../../provisioning/platform/store.ts'
 import { PROTOCOL_VERSION, type SyncEvent } from '../protocol.ts'
 import { createIngest } from './ingest.ts'
@@ -19,8 +20,7 @@ function platformStore(t: { teardown(fn: () => unknown): void }) {
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const file = join(dir, 'platform.db')
   const db = openPlatformDb(file)
-  db.prepare(`INSERT INTO boxes (box_id, district_id, public_key_pem, key_id, url, status, enrolled_at)
-              VALUES (?, 'jinjiang', 'pem', 'key-0001', 'https://box.invalid', 'active', '2026-11-27T00:00:00Z')`).run(BOX)
+  sqliteBoxRegistry(db).register({ boxId: BOX, districtId: 'jinjiang', publicKeyPem: 'pem', keyId: 'key-0001', url: 'https://box.invalid', enrolledAt: '2026-11-27T00:00:00Z' })
   return { db, file }
 }
 
