@@ -253,7 +253,7 @@ async function recoverFront(
   const full = r.colour === 'green' || r.colour === 'yellow-green' ? 8 : 7
   // Widened by the missing characters plus half a character each side, 10% of its height above and below.
   const region = regionAlong(r.box, -(Math.max(1, full - n) + 0.5) / n, 1 + 0.5 / n, -0.1, 1.1)
-  const reading = await readRegion(engine, bytes, region, r, options)
+  const reading = await readRegion(engine, bytes, region, r.colour, options)
   return reading?.valid && PROVINCES.includes(reading.chars[0]?.char ?? '') ? reading : r
 }
 
@@ -264,15 +264,15 @@ async function recoverFront(
  */
 async function recoverGap(engine: Pick<OcrEngine, 'readLines'>, bytes: Uint8Array, r: PlateReading, options: ReadPlatesOptions): Promise<PlateReading> {
   if (r.valid || r.doubleRow || r.parts < 2) return r
-  const reading = await readRegion(engine, bytes, r.box, r, options)
+  const reading = await readRegion(engine, bytes, r.box, r.colour, options)
   return reading?.valid ? reading : r
 }
 
-/** A region of the image read as one plate line, with the colour measured for the first reading `r`. */
-async function readRegion(engine: Pick<OcrEngine, 'readLines'>, bytes: Uint8Array, region: Quad, r: PlateReading, options: ReadPlatesOptions): Promise<PlateReading | undefined> {
+/** A region of the image read as one plate line, of the colour measured for the first reading. */
+async function readRegion(engine: Pick<OcrEngine, 'readLines'>, bytes: Uint8Array, region: Quad, colour: PlateColour | undefined, options: ReadPlatesOptions): Promise<PlateReading | undefined> {
   const reread = await engine.readLines(bytes, { ...options, mode: 'crop', region }).catch(() => undefined)
   const line = reread?.lines[0]
-  return line ? interpretLine({ ...line, ...(r.colour ? { colour: r.colour } : {}) }, options) : undefined
+  return line ? interpretLine({ ...line, ...(colour ? { colour } : {}) }, options) : undefined
 }
 
 function rank(readings: PlateReading[]): PlateReading[] {
