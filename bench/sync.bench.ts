@@ -26,6 +26,7 @@ import { boxData, enrolBoxData, freePort, startAgent, startPlatform, waitDrained
 import { describeMachine } from './lib/machine.ts'
 import { ROOT } from './lib/paths.ts'
 import { recordBenchmark, textTable, type FigureRow } from './lib/record.ts'
+import { percentile } from './lib/stats.ts'
 
 const EVENT_CASES = Number(process.env.BENCH_SYNC_EVENT_CASES ?? 5000)
 const DAY_CASES = Number(process.env.BENCH_SYNC_DAY_CASES ?? 600)
@@ -149,7 +150,7 @@ function longHistory(): FigureRow[] {
   try {
     const db = openPlatformDb(join(dir, 'platform.db'))
     const boxId = 'jinjiang-history'
-    sqliteBoxRegistry(db).register({ boxId: boxId, districtId: 'jinjiang', publicKeyPem: 'pem', keyId: 'key-history', url: 'https://box.invalid', enrolledAt: '2026-01-01T00:00:00Z' })
+    sqliteBoxRegistry(db).register({ boxId, districtId: 'jinjiang', publicKeyPem: 'pem', keyId: 'key-history', url: 'https://box.invalid', enrolledAt: '2026-01-01T00:00:00Z' })
     const ingest = createIngest(db)
     const sha = (i: number) => createHash('sha256').update(`file ${i}`).digest('hex')
     const storeFiles = db.transaction((from: number, to: number) => {
@@ -171,7 +172,7 @@ function longHistory(): FigureRow[] {
         fn()
         ms.push(performance.now() - t0)
       }
-      return ms.sort((a, b) => a - b)[10]!
+      return percentile(ms.sort((a, b) => a - b), 0.5)
     }
     const list = p50(() => {
       if (ingest.missingEvidence(boxId, 50).length !== 20) throw new Error('missing-evidence list is wrong')
