@@ -5,6 +5,19 @@ export type Point = [number, number]
 /** Corners clockwise from top-left, in source-image pixels. */
 export type Quad = [Point, Point, Point, Point]
 
+/**
+ * A region in a line's own frame (a tilted plate's neighbourhood is tilted too): s runs along the
+ * line from its left (0) to its right edge (1), t down from its top (0) to its bottom edge (1).
+ */
+export function regionAlong(q: Quad, s0: number, s1: number, t0: number, t1: number): Quad {
+  const [p0, p1, , p3] = q
+  const at = (s: number, t: number): [number, number] => [
+    p0[0] + s * (p1[0] - p0[0]) + t * (p3[0] - p0[0]),
+    p0[1] + s * (p1[1] - p0[1]) + t * (p3[1] - p0[1]),
+  ]
+  return [at(s0, t0), at(s1, t0), at(s1, t1), at(s0, t1)]
+}
+
 export interface DetectedBox {
   quad: Quad
   score: number

@@ -1,18 +1,19 @@
 // The OCR engine: the only importer of onnxruntime-node. The main thread verifies the models
 // (model-loader.ts) and hands the checked bytes to a small pool of worker threads; each worker
-// creates its two sessions once (1 intra-op thread, spinning off) and runs whole requests
+// creates its three sessions once (1 intra-op thread, spinning off) and runs whole requests
 // (decode → detect → recognise) so neither inference nor the JS post-processing blocks the caller's
 // event loop. Requests go to the least busy worker; several may be in flight.
 import { availableParallelism } from 'node:os'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import type * as Ort from 'onnxruntime-node'
 import { OcrError, isOcrErrorCode, serialiseError, type SerialisedOcrError } from './errors.ts'
-import type { ModelEntry } from './manifest.ts'
+import type { LocalModelEntry, ModelEntry } from './manifest.ts'
 import { checkRecognitionClasses, checkTensorSpecs, loadModels, type LoadOptions, type LoadedModels } from './model-loader.ts'
 import { readLines, type Infer, type ReadOptions, type ReadResult } from './pipeline.ts'
+import { GLYPH_HEIGHT, GLYPH_WIDTH } from './recognise.ts'
 
 export interface EngineOptions extends LoadOptions {
-  /** Worker threads (each with its own pair of sessions). Default: min(2, cores). */
+  /** Worker threads (each with its own sessions). Default: min(2, cores). */
   workers?: number
   /** Intra-op threads per session. Default 1. */
   intraOpThreads?: number
@@ -24,6 +25,8 @@ interface InitData {
   recognition: Uint8Array
   detectionEntry: ModelEntry
   recognitionEntry: ModelEntry
+  glyph: Uint8Array
+  glyphEntry: LocalModelEntry
   dictionary: string[]
   intraOpThreads: number
 }
@@ -70,6 +73,8 @@ export class OcrEngine {
       recognition: loaded.recognition.bytes,
       detectionEntry: loaded.detection.entry,
       recognitionEntry: loaded.recognition.entry,
+      glyph: loaded.glyph.bytes,
+      glyphEntry: loaded.glyph.entry,
       dictionary: loaded.dictionary.entries,
       intraOpThreads: Math.max(1, options.intraOpThreads ?? 1),
     }
@@ -193,14 +198,17 @@ async function runWorker(init: InitData): Promise<void> {
     }
     const det = await create('detection', init.detection)
     const rec = await create('recognition', init.recognition)
+    const glyph = await create('glyph', init.glyph)
     const meta = (s: Ort.InferenceSession, which: 'inputMetadata' | 'outputMetadata') =>
       s[which].map((m) => ({ name: m.name, ...(m.isTensor ? { type: m.type, shape: m.shape } : {}) }))
     checkTensorSpecs('detection', 'input', init.detectionEntry.inputs, meta(det, 'inputMetadata'))
     checkTensorSpecs('detection', 'output', init.detectionEntry.outputs, meta(det, 'outputMetadata'))
     checkTensorSpecs('recognition', 'input', init.recognitionEntry.inputs, meta(rec, 'inputMetadata'))
     checkTensorSpecs('recognition', 'output', init.recognitionEntry.outputs, meta(rec, 'outputMetadata'))
+    checkTensorSpecs('glyph', 'input', init.glyphEntry.inputs, meta(glyph, 'inputMetadata'))
+    checkTensorSpecs('glyph', 'output', init.glyphEntry.outputs, meta(glyph, 'outputMetadata'))
 
-    const sessions = { detection: det, recognition: rec }
+    const sessions = { detection: det, recognition: rec, glyph }
     infer = async (model, input) => {
       const session = sessions[model]
       const inputName = session.inputNames[0] ?? 'x'
@@ -215,6 +223,7 @@ async function runWorker(init: InitData): Promise<void> {
     const warm = await infer('recognition', { data: new Float32Array(3 * 48 * 320), dims: [1, 3, 48, 320] })
     checkRecognitionClasses(warm.dims[2], init.dictionary.length)
     await infer('detection', { data: new Float32Array(3 * 64 * 64), dims: [1, 3, 64, 64] })
+    await infer('glyph', { data: new Float32Array(3 * GLYPH_HEIGHT * GLYPH_WIDTH), dims: [1, 3, GLYPH_HEIGHT, GLYPH_WIDTH] })
   } catch (err) {
     port.postMessage({ type: 'init-error', error: serialiseError(err) } satisfies FromWorker)
     return

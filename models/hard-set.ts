@@ -6,7 +6,7 @@ import { createCanvas } from '@napi-rs/canvas'
 import sharp from 'sharp'
 import { PROVINCES, parsePlate, type PlateKind } from '../appliance/rules/plates.ts'
 import { prng } from '../appliance/test-support/prng.ts'
-import { drawPlate, plateSize, type PlateStyle } from './render-plates.ts'
+import { drawPlate, plateSize, type LatinFont, type PlateStyle } from './render-plates.ts'
 
 export const HARD_SET_SEED = 20261127
 
@@ -23,7 +23,7 @@ export interface HardSample {
   image: Buffer
 }
 
-type Rand = () => number
+export type Rand = () => number
 const LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ'
 const DIGITS = '0123456789'
 const pick = (r: Rand, s: string | readonly string[]): string => {
@@ -35,7 +35,7 @@ const between = (r: Rand, lo: number, hi: number): number => lo + (hi - lo) * r(
 const prefix = (r: Rand): string => (r() < 0.6 ? '川' + (r() < 0.7 ? 'A' : pick(r, 'BCDEFGHJKLMQRSTUVWXYZ')) : pick(r, PROVINCES) + pick(r, LETTERS))
 const serial = (r: Rand, n: number): string => Array.from({ length: n }, (_, i) => (i < n - 1 && r() < 0.2 ? pick(r, LETTERS) : pick(r, DIGITS))).join('')
 
-interface KindSpec {
+export interface KindSpec {
   label: string
   style: PlateStyle
   doubleRow: boolean
@@ -60,13 +60,13 @@ export const HARD_SET_KINDS: readonly KindSpec[] = [
 const CAR_COLOURS = ['#7b1f1f', '#d9d9d9', '#202020', '#1f3f7b', '#8a8a8a', '#f2f2f2', '#5a3b1f']
 
 /** Renders one degraded close-up of a plate; every random choice comes from `r`. */
-export async function renderHardSample(r: Rand, spec: KindSpec, text: string) {
+export async function renderHardSample(r: Rand, spec: KindSpec, text: string, latin?: LatinFont) {
   const size = plateSize(text, spec.doubleRow)
   const plateWidth = Math.round(between(r, 120, 300))
   const plateHeight = Math.round((plateWidth * size.h) / size.w)
   // The plate alone, then warped onto the photo column by column (a trapezoid: the plate turned away).
   const plate = createCanvas(plateWidth, plateHeight)
-  drawPlate(plate.getContext('2d'), text, spec.style, 0, 0, plateWidth, spec.doubleRow)
+  drawPlate(plate.getContext('2d'), text, spec.style, 0, 0, plateWidth, spec.doubleRow, latin)
   const W = Math.round(plateWidth * between(r, 1.4, 2))
   const H = Math.round(plateHeight * between(r, 1.8, 2.8))
   const canvas = createCanvas(W, H)

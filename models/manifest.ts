@@ -30,6 +30,21 @@ const ModelEntry = Type.Object(
 )
 export type ModelEntry = Static<typeof ModelEntry>
 
+/** A model trained by this project and kept in the repository (path relative to models/). */
+const LocalModelEntry = Type.Object(
+  {
+    file: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9._-]+$' }),
+    sha256: Sha256,
+    bytes: Type.Integer({ minimum: 1 }),
+    licence: Type.String({ minLength: 1 }),
+    upstream: Type.String({ minLength: 1 }),
+    inputs: Type.Array(TensorSpec, { minItems: 1 }),
+    outputs: Type.Array(TensorSpec, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+)
+export type LocalModelEntry = Static<typeof LocalModelEntry>
+
 export const ManifestSchema = Type.Object(
   {
     schemaVersion: Type.Literal(1),
@@ -44,6 +59,7 @@ export const ManifestSchema = Type.Object(
       { additionalProperties: false },
     ),
     models: Type.Object({ detection: ModelEntry, recognition: ModelEntry }, { additionalProperties: false }),
+    local: Type.Object({ glyph: LocalModelEntry }, { additionalProperties: false }),
     dictionary: Type.Object(
       { ...FileEntry, entries: Type.Integer({ minimum: 1 }) },
       { additionalProperties: false },

@@ -27,6 +27,8 @@ t.test('manifest matches its schema and the installed files', async (t) => {
   t.equal(loaded.recognition.sha256, manifest.models.recognition.sha256)
   t.equal(loaded.dictionary.entries.length, 6623)
   t.equal(loaded.detection.bytes.byteLength, manifest.models.detection.bytes)
+  t.equal(loaded.glyph.sha256, manifest.local.glyph.sha256, 'the glyph classifier is read from models/')
+  t.throws(() => parseManifest({ ...manifest, local: { glyph: { ...manifest.local.glyph, file: '../elsewhere.onnx' } } }), { code: 'MODEL_MANIFEST_INVALID' })
   t.throws(() => parseManifest({ ...manifest, schemaVersion: 2 }), { code: 'MODEL_MANIFEST_INVALID' })
   t.throws(() => parseManifest({ ...manifest, dictionary: { ...manifest.dictionary, sha256: 'nope' } }), {
     code: 'MODEL_MANIFEST_INVALID',
@@ -47,6 +49,12 @@ t.test('a tampered model is refused with MODEL_HASH_MISMATCH', async (t) => {
   await copyFile(files.detection, untouched)
   const ok = await loadModels({ paths: { detection: untouched } })
   t.equal(ok.detection.path, untouched, 'an intact copy elsewhere is accepted')
+
+  const glyph = path.join(dir, 'glyph-tampered.onnx')
+  const glyphBytes = await readFile((await loadModels()).glyph.path)
+  glyphBytes[glyphBytes.length - 9] = (glyphBytes[glyphBytes.length - 9] ?? 0) ^ 0x01 // one bit of a weight
+  await writeFile(glyph, glyphBytes)
+  t.equal(await codeOf(loadModels({ paths: { glyph } })), 'MODEL_HASH_MISMATCH', 'our own glyph classifier is checked too')
 
   t.equal(await codeOf(loadModels({ paths: { dictionary: path.join(dir, 'missing.txt') } })), 'MODEL_FILE_MISSING', 'missing file')
   const dict = path.join(dir, 'keys.txt')

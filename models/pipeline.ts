@@ -5,14 +5,15 @@ import { decodeImage, type DecodeOptions } from './image.ts'
 import { colourShares, plateColour } from './plate-colour.ts'
 import { PLATE_DETECTION, postprocessDetection, prepareDetection, type DetectionOptions, type Quad } from './detect.ts'
 import type { RgbImage } from './image.ts'
-import { ctcDecode, mergeLines, normaliseReading, recognitionWidth, REC_MIN_WIDTH, REC_NARROW_MIN_WIDTH, toRecognitionTensor, wholeImageQuad, type TextLine } from './recognise.ts'
+import { applyGlyphVerdict, needsGlyphCheck } from './glyph.ts'
+import { ctcDecode, glyphCell, mergeLines, normaliseReading, recognitionWidth, REC_MIN_WIDTH, REC_NARROW_MIN_WIDTH, toGlyphTensor, toRecognitionTensor, wholeImageQuad, type TextLine } from './recognise.ts'
 
 export interface Tensor {
   data: Float32Array
   dims: readonly number[]
 }
 
-export type Infer = (model: 'detection' | 'recognition', input: Tensor) => Promise<Tensor>
+export type Infer = (model: 'detection' | 'recognition' | 'glyph', input: Tensor) => Promise<Tensor>
 
 export interface ReadOptions extends DecodeOptions {
   /** 'frame': detect text boxes first; 'crop': the whole image is one line (a plate crop). */
@@ -25,6 +26,8 @@ export interface ReadOptions extends DecodeOptions {
   /** Read narrow lines at their own width first, and only unsure ones at 320 (default: true). Cards
    * turn it off: most of their short lines have an unsure character and would be read twice. */
   narrowFirst?: boolean
+  /** Plates: every character read as 0, O or Q is decided between 0 and Q by the glyph classifier. */
+  glyphCheck?: boolean
 }
 
 /** A line with the dominant background colour around it (a plate's colour when the line is a plate). */
@@ -68,6 +71,7 @@ export async function readLines(bytes: Uint8Array, infer: Infer, dictionary: rea
     const again = await recognise(unsure.map((i) => quads[i]!), REC_MIN_WIDTH)
     unsure.forEach((i, k) => (lines[i] = again[k]!))
   }
+  if (options.glyphCheck) await checkGlyphs(img, lines, infer)
   const t3 = performance.now()
   return {
     width: img.width,
@@ -96,8 +100,24 @@ async function recogniseLines(
     const out = await infer('recognition', toRecognitionTensor(img, batch.map((b) => b.q), minWidth))
     ctcDecode(out.data, out.dims, dictionary).forEach((r, k) => {
       const item = batch[k]
-      if (item) lines[item.i] = { ...normaliseReading(r), quad: item.q, parts: 1 }
+      if (!item) return
+      const line = normaliseReading(r)
+      const chars = line.chars.map((c) => (c.step === undefined ? c : { ...c, cell: glyphCell(item.q, c.step, item.w) }))
+      lines[item.i] = { ...line, chars, quad: item.q, parts: 1 }
     })
   }
   return lines
+}
+
+/** Runs the glyph classifier on every 0/O/Q cell of the lines in one batch and applies its verdicts in place. */
+async function checkGlyphs(img: RgbImage, lines: TextLine[], infer: Infer): Promise<void> {
+  const at = lines.flatMap((l, i) => l.chars.flatMap((c, j) => (needsGlyphCheck(c) ? [{ i, j, cell: c.cell! }] : [])))
+  if (at.length === 0) return
+  const out = await infer('glyph', toGlyphTensor(img, at.map((a) => a.cell)))
+  const classes = out.dims[1] ?? 0
+  at.forEach(({ i, j }, k) => {
+    const line = lines[i]!
+    const chars = line.chars.map((c, n) => (n === j ? applyGlyphVerdict(c, Array.from(out.data.subarray(k * classes, (k + 1) * classes))) : c))
+    lines[i] = { ...line, chars, text: chars.map((c) => c.char).join(''), confidence: chars.reduce((s, c) => s + c.p, 0) / chars.length }
+  })
 }

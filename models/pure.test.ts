@@ -2,7 +2,8 @@
 import t from 'tap'
 import { convexHull, detectionSize, minAreaRect, postprocessDetection, PLATE_DETECTION, type Quad } from './detect.ts'
 import { fixConfusions, interpretLine, looksLikePlate } from './read-plates.ts'
-import { ctcDecode, mergeLines, normaliseReading, recognitionWidth, toRecognitionTensor, type TextLine } from './recognise.ts'
+import { applyGlyphVerdict, needsGlyphCheck } from './glyph.ts'
+import { ctcDecode, GLYPH_HEIGHT, GLYPH_WIDTH, glyphCell, mergeLines, normaliseReading, recognitionWidth, toGlyphTensor, toRecognitionTensor, type TextLine } from './recognise.ts'
 
 t.test('detection size: longer side ≤ 960, multiples of 32', async (t) => {
   t.same(detectionSize(1280, 720, 960), { width: 960, height: 544 })
@@ -98,6 +99,32 @@ t.test('CTC greedy decoding', async (t) => {
   const [r] = ctcDecode(probs, [1, steps.length, C], dict)
   t.equal(r?.text, '川AA1 ')
   t.equal(normaliseReading(r!).text, '川AA1')
+  t.same(r?.chars.map((c) => c.step), [0.5, 3, 5, 6, 7], 'each character at the middle of its run of steps')
+})
+
+t.test('a character cell: centred on its CTC step, 1.2 line heights tall, half as wide', async (t) => {
+  // A line 200 px wide and 50 px high, sampled at height 48 → 192 px: step s is at x = (s + 0.5)·8·200/192.
+  const line: Quad = [[0, 0], [200, 0], [200, 50], [0, 50]]
+  const cell = glyphCell(line, 11.5, 192)
+  const x = (12 * 8 * 200) / 192
+  t.ok(Math.abs((cell[0][0] + cell[1][0]) / 2 - x) < 1e-9, 'centred on the step')
+  t.ok(Math.abs(cell[0][1] - -2.5) < 1e-9 && Math.abs(cell[3][1] - 57.5) < 1e-9, 'from 5% above to 15% below')
+  t.ok(Math.abs(cell[1][0] - cell[0][0] - 30) < 1e-9, 'half as wide as tall')
+  const tensor = toGlyphTensor({ width: 200, height: 50, data: new Uint8Array(200 * 50 * 3).fill(255) }, [cell, cell])
+  t.same(tensor.dims, [2, 3, GLYPH_HEIGHT, GLYPH_WIDTH])
+})
+
+t.test('the glyph verdict splits the round-character probability between 0 and Q', async (t) => {
+  const zero = { char: '0', p: 0.9, alternatives: [{ char: 'O', p: 0.05 }, { char: 'D', p: 0.04 }], cell: [[0, 0], [1, 0], [1, 1], [0, 1]] as Quad }
+  t.ok(needsGlyphCheck(zero))
+  t.notOk(needsGlyphCheck({ ...zero, char: 'D' }), 'only 0, O and Q')
+  t.notOk(needsGlyphCheck({ char: '0', p: 0.9, alternatives: [] }), 'not without a cell')
+  const q = applyGlyphVerdict(zero, [0.2, 0.8])
+  t.equal(q.char, 'Q')
+  t.ok(Math.abs(q.p - 0.95 * 0.8) < 1e-9)
+  t.same(q.alternatives.map((a) => a.char), ['0', 'D'], 'the other round character, then the rest')
+  t.ok(Math.abs(q.alternatives[0]!.p - 0.95 * 0.2) < 1e-9)
+  t.equal(applyGlyphVerdict({ ...zero, char: 'Q' }, [0.7, 0.3]).char, '0')
 })
 
 t.test('merging two boxes on one line', async (t) => {

@@ -2,7 +2,7 @@
 // I/1 and O/0 confusions, double-row plates, validation with appliance/rules/plates.ts, colour,
 // ranked candidates). An invalid reading is still offered, raw, so the officer can correct it.
 import { normalisePlate, parsePlate, PROVINCES, type PlateColour, type PlateErrorCode, type PlateKind } from '../appliance/rules/plates.ts'
-import type { Quad } from './detect.ts'
+import { regionAlong, type Quad } from './detect.ts'
 import type { OcrEngine } from './engine.ts'
 import { rankCandidates, type PlateCandidate } from './plate-candidates.ts'
 import type { ReadLine, ReadOptions } from './pipeline.ts'
@@ -167,7 +167,8 @@ export interface ReadPlatesOptions extends Omit<ReadOptions, 'mode'>, InterpretO
 }
 
 /** Valid plates first (by confidence), then plate-shaped invalid readings; other text is dropped. */
-export async function readPlates(engine: Pick<OcrEngine, 'readLines'>, bytes: Uint8Array, options: ReadPlatesOptions = {}): Promise<PlateReading[]> {
+export async function readPlates(engine: Pick<OcrEngine, 'readLines'>, bytes: Uint8Array, given: ReadPlatesOptions = {}): Promise<PlateReading[]> {
+  const options = { glyphCheck: true, ...given }
   const mode = options.mode ?? 'auto'
   const interpret = (lines: readonly ReadLine[]): PlateReading[] => joinDoubleRows(lines).map((l) => interpretLine(l, options))
   const first = await engine.readLines(bytes, { ...options, mode: mode === 'crop' ? 'crop' : 'frame' })
@@ -191,19 +192,6 @@ export async function readPlates(engine: Pick<OcrEngine, 'readLines'>, bytes: Ui
 function lonelyBottomRow(r: PlateReading): boolean {
   const n = Array.from(r.text).length
   return !r.valid && !r.doubleRow && n >= 4 && n <= 6 && r.colour === 'yellow' && !PROVINCES.includes(Array.from(r.text)[0] ?? '')
-}
-
-/**
- * A region in a line's own frame (a tilted plate's neighbourhood is tilted too): s runs along the
- * line from its left (0) to its right edge (1), t down from its top (0) to its bottom edge (1).
- */
-function regionAlong(q: Quad, s0: number, s1: number, t0: number, t1: number): Quad {
-  const [p0, p1, , p3] = q
-  const at = (s: number, t: number): [number, number] => [
-    p0[0] + s * (p1[0] - p0[0]) + t * (p3[0] - p0[0]),
-    p0[1] + s * (p1[1] - p0[1]) + t * (p3[1] - p0[1]),
-  ]
-  return [at(s0, t0), at(s1, t0), at(s1, t1), at(s0, t1)]
 }
 
 /**

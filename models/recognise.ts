@@ -1,6 +1,6 @@
 // Text recognition pre/post-processing for the PP-OCRv4 SVTR/CTC recogniser, in plain TypeScript.
 import { toHalfWidth } from '../appliance/rules/text.ts'
-import type { Point, Quad } from './detect.ts'
+import { regionAlong, type Point, type Quad } from './detect.ts'
 import type { RgbImage } from './image.ts'
 
 export const REC_HEIGHT = 48
@@ -64,14 +64,36 @@ export function toRecognitionTensor(img: RgbImage, quads: readonly Quad[], minWi
   return { data: out, dims: [quads.length, 3, REC_HEIGHT, batchWidth] }
 }
 
+/** The glyph classifier's input: one character cell per item, 48×24, sampled like a line. */
+export const GLYPH_HEIGHT = 48
+export const GLYPH_WIDTH = 24
+
+export function toGlyphTensor(img: RgbImage, cells: readonly Quad[]): RecognitionInput {
+  const plane = GLYPH_HEIGHT * GLYPH_WIDTH
+  const out = new Float32Array(cells.length * 3 * plane)
+  cells.forEach((q, n) => sampleQuad(img, q, GLYPH_WIDTH, out, n * 3 * plane, GLYPH_WIDTH, GLYPH_HEIGHT))
+  return { data: out, dims: [cells.length, 3, GLYPH_HEIGHT, GLYPH_WIDTH] }
+}
+
+/**
+ * A character's cell in source pixels, from where CTC emitted it (`step`, one step per 8 px of the
+ * line sampled `lineWidth` px wide at height 48): the line's height plus a little above and more
+ * below (a Q's tail descends), and half as wide (about one plate character), centred on the step.
+ */
+export function glyphCell(line: Quad, step: number, lineWidth: number): Quad {
+  const [t0, t1] = [-0.05, 1.15]
+  const centre = ((step + 0.5) * REC_WIDTH_STEP) / lineWidth
+  const half = (((t1 - t0) * REC_HEIGHT * GLYPH_WIDTH) / GLYPH_HEIGHT / 2) / lineWidth
+  return regionAlong(line, centre - half, centre + half, t0, t1)
+}
+
 /**
  * One quad into rows of `rowStride` floats at `base` (B, G, R planes). The quad maps (s, t) ∈ [0,1]²
  * bilinearly onto the image, so along one sample row (fixed t) the source point moves on a straight
  * line between the left and right edges: each row costs two edge points, each sample two
  * multiply-adds before the bilinear pixel read (a plate crop is ~70k samples).
  */
-function sampleQuad(img: RgbImage, q: Quad, tw: number, out: Float32Array, base: number, rowStride: number): void {
-  const H = REC_HEIGHT
+function sampleQuad(img: RgbImage, q: Quad, tw: number, out: Float32Array, base: number, rowStride: number, H = REC_HEIGHT): void {
   const plane = H * rowStride
   const { data, width: iw, height: ih } = img
   const xMax = iw - 1
@@ -138,6 +160,10 @@ export interface CharReading {
   p: number
   /** The next most likely characters at that position (for ranking candidates later). */
   alternatives: { char: string; p: number }[]
+  /** The CTC step where the character was emitted (the middle of its run of steps). */
+  step?: number
+  /** The character's cell in source pixels (see glyphCell). */
+  cell?: Quad
 }
 
 export interface Recognised {
@@ -157,6 +183,7 @@ export function ctcDecode(probs: Float32Array, dims: readonly number[], dictiona
   for (let n = 0; n < N; n++) {
     const chars: CharReading[] = []
     let prev = -1
+    let start = 0 // first step of the current character's run
     for (let t = 0; t < T; t++) {
       const off = (n * T + t) * C
       let best = 0
@@ -178,7 +205,10 @@ export function ctcDecode(probs: Float32Array, dims: readonly number[], dictiona
           alternatives.push({ char: charOf(c), p })
         }
         alternatives.sort((a, b) => b.p - a.p)
-        chars.push({ char: charOf(best), p: bestP, alternatives: alternatives.slice(0, 3) })
+        chars.push({ char: charOf(best), p: bestP, alternatives: alternatives.slice(0, 3), step: t })
+        start = t
+      } else if (best !== 0 && best === prev) {
+        chars[chars.length - 1]!.step = (start + t) / 2
       }
       prev = best
     }

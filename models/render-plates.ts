@@ -61,9 +61,16 @@ export function plateSize(text: string, doubleRow = false): { w: number; h: numb
   return { w: Array.from(text).length === 8 ? 480 : 440, h: 140 }
 }
 
-function drawChar(ctx: SKRSContext2D, c: string, cx: number, cy: number, charW: number, charH: number, colour: string): void {
+/** Another face for the letters and digits (the glyph classifier's training plates; registered by the caller). */
+export interface LatinFont {
+  family: string
+  weight?: 'normal' | 'bold'
+}
+
+function drawChar(ctx: SKRSContext2D, c: string, cx: number, cy: number, charW: number, charH: number, colour: string, latin?: LatinFont): void {
   const cjk = /[^\x00-\x7f]/.test(c)
-  ctx.font = `${Math.round(charH / (cjk ? 0.9 : 0.74))}px "${FAMILY}"`
+  const size = Math.round(charH / (cjk ? 0.9 : 0.74))
+  ctx.font = cjk || !latin ? `${size}px "${FAMILY}"` : `${latin.weight ?? 'normal'} ${size}px "${latin.family}"`
   ctx.fillStyle = colour
   const sx = Math.min(1, charW / ctx.measureText(c).width)
   ctx.save()
@@ -74,7 +81,7 @@ function drawChar(ctx: SKRSContext2D, c: string, cx: number, cy: number, charW: 
 }
 
 /** Draws a plate at (x, y) with width w (height follows the real aspect). Police plates' 警 is red. */
-export function drawPlate(ctx: SKRSContext2D, text: string, style: PlateStyle, x: number, y: number, w: number, doubleRow = false): void {
+export function drawPlate(ctx: SKRSContext2D, text: string, style: PlateStyle, x: number, y: number, w: number, doubleRow = false, latin?: LatinFont): void {
   ensureFont()
   const size = plateSize(text, doubleRow)
   const mm = w / size.w
@@ -98,11 +105,11 @@ export function drawPlate(ctx: SKRSContext2D, text: string, style: PlateStyle, x
   if (doubleRow) {
     // Top row: province and issuer, 60 mm high, centred; bottom row: the serial, 110 mm high.
     const [p = '', l = '', ...rest] = chars
-    drawChar(ctx, p, x + w / 2 - 50 * mm, y + 45 * mm, 80 * mm, 60 * mm, colourOf(p))
-    drawChar(ctx, l, x + w / 2 + 50 * mm, y + 45 * mm, 80 * mm, 60 * mm, colourOf(l))
+    drawChar(ctx, p, x + w / 2 - 50 * mm, y + 45 * mm, 80 * mm, 60 * mm, colourOf(p), latin)
+    drawChar(ctx, l, x + w / 2 + 50 * mm, y + 45 * mm, 80 * mm, 60 * mm, colourOf(l), latin)
     const charW = 65 * mm
     const gap = (w - 30 * mm - rest.length * charW) / Math.max(1, rest.length - 1)
-    rest.forEach((c, i) => drawChar(ctx, c, x + 15 * mm + i * (charW + gap) + charW / 2, y + 145 * mm, charW, 110 * mm, colourOf(c)))
+    rest.forEach((c, i) => drawChar(ctx, c, x + 15 * mm + i * (charW + gap) + charW / 2, y + 145 * mm, charW, 110 * mm, colourOf(c), latin))
     ctx.restore()
     return
   }
@@ -121,7 +128,7 @@ export function drawPlate(ctx: SKRSContext2D, text: string, style: PlateStyle, x
       ctx.fill()
       cx += dotGap
     } else if (i > 0) cx += gap
-    drawChar(ctx, c, cx + charW / 2, y + h / 2, charW, 90 * mm, colourOf(c))
+    drawChar(ctx, c, cx + charW / 2, y + h / 2, charW, 90 * mm, colourOf(c), latin)
     cx += charW
   })
   ctx.restore()
