@@ -90,8 +90,9 @@ export function createEvidenceUploads(opts: { dataDir: string; registry: BoxRegi
     relativeLocation: true,
     async onIncomingRequest(req, id) {
       const box = boxOf(req)
-      // A box reaches its own uploads only.
-      if (id && !id.startsWith(`${box.boxId}.`)) throw tusError('NOT_FOUND')
+      // A box reaches its own uploads only, by their exact names: nothing else (an encoded "../",
+      // another box's file) reaches the file store.
+      if (id && !(id.startsWith(`${box.boxId}.`) && SHA256_HEX.test(id.slice(box.boxId.length + 1)))) throw tusError('NOT_FOUND')
     },
     namingFunction(req, metadata) {
       const box = boxOf(req)

@@ -1,7 +1,7 @@
 // The platform's refusals and bookkeeping over real HTTP: signatures, identities, clock skew,
 // dedupe, contiguous ack, evidence verification, downstream by ETag.
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { identityFromPrivateKey, loadOrCreateNodeIdentity } from '../../provisioning/node-identity.ts'
@@ -181,6 +181,29 @@ t.test('evidence: a cut upload resumes from the bytes the platform holds; a crea
   appendFileSync(join(p.dir, 'uploads', `${longquanyi}.${lateShas[1]}`), randomBytes(40_000))
   t.same(await missing(), [{ sha256: lateShas[1], sizeBytes: 80_000, receivedBytes: 0 }], 'the right bytes are stored, the wrong ones discarded')
   t.ok(readFileSync(evidenceFilePath(p.dir, longquanyi, lateShas[0]!)).equals(late[0]!), 'stored byte for byte')
+})
+
+t.test('evidence: a box reaches its own uploads only, by their exact names', async (t) => {
+  const p = await platform(t)
+  const { boxId: chenghua, client } = await p.enrol('chenghua')
+  const { boxId: jinjiang } = await p.enrol('jinjiang')
+  const bytes = randomBytes(10_000)
+  const sha = sha256Hex(bytes)
+  await client.request('POST', PATHS.batches, batchBody(chenghua, [event(1, { entity: 'evidence', entityId: 'e1', payload: JSON.stringify({ id: 'e1', sha256: sha, size_bytes: bytes.length }) })]))
+  const head = async (id: string) => {
+    const path = `${PATHS.uploads}${id}`
+    return (await fetch(p.url + path, { method: 'HEAD', headers: { ...client.signedHeaders('HEAD', path, UNSIGNED_BODY), 'tus-resumable': '1.0.0' } })).status
+  }
+  const create = await fetch(p.url + PATHS.uploads, {
+    method: 'POST',
+    headers: { ...client.signedHeaders('POST', PATHS.uploads, UNSIGNED_BODY), 'tus-resumable': '1.0.0', 'upload-length': String(bytes.length), 'upload-metadata': `sha256 ${Buffer.from(sha).toString('base64')}` },
+  })
+  t.equal(create.status, 201)
+  t.equal(await head(`${chenghua}.${sha}`), 200, 'its own upload')
+  writeFileSync(join(p.dir, 'uploads', 'outside.json'), '{}')
+  // A file in the uploads folder under another name (left by hand, or by an older version) is not an upload.
+  for (const ext of ['', '.json']) copyFileSync(join(p.dir, 'uploads', `${chenghua}.${sha}${ext}`), join(p.dir, 'uploads', `${chenghua}.copy${ext}`))
+  for (const id of [`${jinjiang}.${sha}`, `${chenghua}.d%2F..%2Foutside`, `${chenghua}.${sha}x`, `${chenghua}.`, `${chenghua}.copy`]) t.equal(await head(id), 404, id)
 })
 
 t.test('downstream documents are pulled by ETag and applied whole', async (t) => {
