@@ -13,13 +13,18 @@ export function needsGlyphCheck(c: CharReading): boolean {
   return ROUND.has(c.char) && c.cell !== undefined
 }
 
+/** The recogniser's probability that the character is one of 0, O and Q, whichever it is. */
+export function roundProbability(c: CharReading): number {
+  return (ROUND.has(c.char) ? c.p : 0) + c.alternatives.filter((a) => ROUND.has(a.char)).reduce((s, a) => s + a.p, 0)
+}
+
 /**
  * The reading with the classifier's verdict: the recogniser's probability of "a round character"
  * (0, O and Q together) split between 0 and Q by the classifier's probabilities; other alternatives
  * (a D, an 8) keep theirs.
  */
 export function applyGlyphVerdict(c: CharReading, probs: readonly number[]): CharReading {
-  const round = c.p + c.alternatives.filter((a) => ROUND.has(a.char)).reduce((s, a) => s + a.p, 0)
+  const round = roundProbability(c)
   const pQ = probs[1] ?? 0
   const [best, other] = pQ > 0.5 ? (['Q', '0'] as const) : (['0', 'Q'] as const)
   const pBest = Math.max(pQ, 1 - pQ)

@@ -5,8 +5,8 @@ import { decodeImage, type DecodeOptions } from './image.ts'
 import { colourShares, plateColour } from './plate-colour.ts'
 import { PLATE_DETECTION, postprocessDetection, prepareDetection, type DetectionOptions, type Quad } from './detect.ts'
 import type { RgbImage } from './image.ts'
-import { applyGlyphVerdict, needsGlyphCheck } from './glyph.ts'
-import { ctcDecode, glyphCell, mergeLines, normaliseReading, recognitionWidth, REC_MIN_WIDTH, REC_NARROW_MIN_WIDTH, toGlyphTensor, toRecognitionTensor, wholeImageQuad, type TextLine } from './recognise.ts'
+import { applyGlyphVerdict, needsGlyphCheck, roundProbability } from './glyph.ts'
+import { ctcDecode, glyphCell, mergeLines, normaliseReading, recognitionWidth, REC_MIN_WIDTH, REC_NARROW_MIN_WIDTH, toGlyphTensor, toRecognitionTensor, wholeImageQuad, type CharReading, type TextLine } from './recognise.ts'
 
 export interface Tensor {
   data: Float32Array
@@ -65,8 +65,10 @@ export async function readLines(bytes: Uint8Array, infer: Infer, dictionary: rea
   const recognise = (qs: readonly Quad[], minWidth: number) => recogniseLines(img, qs, minWidth, batchSize, infer, dictionary)
   const narrowFirst = options.narrowFirst ?? true
   const lines = await recognise(quads, narrowFirst ? REC_NARROW_MIN_WIDTH : REC_MIN_WIDTH)
-  // Lines at least as wide as the trained width were read at it already.
-  const unsure = narrowFirst ? lines.flatMap((l, i) => (recognitionWidth(quads[i]!) < REC_MIN_WIDTH && (l.text === '' || l.chars.some((c) => c.p < UNSURE)) ? [i] : [])) : []
+  // Lines at least as wide as the trained width were read at it already. With the glyph check, a
+  // 0/O/Q only counts as unsure when it may be none of them: the classifier decides between them.
+  const sure = (c: CharReading): boolean => (options.glyphCheck && needsGlyphCheck(c) ? roundProbability(c) : c.p) >= UNSURE
+  const unsure = narrowFirst ? lines.flatMap((l, i) => (recognitionWidth(quads[i]!) < REC_MIN_WIDTH && (l.text === '' || !l.chars.every(sure)) ? [i] : [])) : []
   if (unsure.length > 0) {
     const again = await recognise(unsure.map((i) => quads[i]!), REC_MIN_WIDTH)
     unsure.forEach((i, k) => (lines[i] = again[k]!))

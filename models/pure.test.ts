@@ -1,8 +1,10 @@
 // Unit tests of the pure pre/post-processing (no onnxruntime).
+import sharp from 'sharp'
 import t from 'tap'
 import { convexHull, detectionSize, minAreaRect, postprocessDetection, PLATE_DETECTION, type Quad } from './detect.ts'
 import { fixConfusions, interpretLine, looksLikePlate } from './read-plates.ts'
 import { applyGlyphVerdict, needsGlyphCheck } from './glyph.ts'
+import { readLines, type Infer } from './pipeline.ts'
 import { ctcDecode, GLYPH_HEIGHT, GLYPH_WIDTH, glyphCell, mergeLines, normaliseReading, recognitionWidth, toGlyphTensor, toRecognitionTensor, type TextLine } from './recognise.ts'
 
 t.test('detection size: longer side ≤ 960, multiples of 32', async (t) => {
@@ -125,6 +127,39 @@ t.test('the glyph verdict splits the round-character probability between 0 and Q
   t.same(q.alternatives.map((a) => a.char), ['0', 'D'], 'the other round character, then the rest')
   t.ok(Math.abs(q.alternatives[0]!.p - 0.95 * 0.2) < 1e-9)
   t.equal(applyGlyphVerdict({ ...zero, char: 'Q' }, [0.7, 0.3]).char, '0')
+})
+
+t.test('pipeline: a character unsure only between 0 and Q is left to the glyph classifier, not read again at 320', async (t) => {
+  const dict = ['川', 'A', '1', '0', 'Q']
+  const C = dict.length + 2
+  const bytes = await sharp(Buffer.from(Array.from({ length: 200 * 60 * 3 }, (_, i) => (i * 7) % 256)), { raw: { width: 200, height: 60, channels: 3 } }).png().toBuffer()
+  const calls = { recognition: 0, glyph: 0 }
+  const infer: Infer = async (model, input) => {
+    calls[model as 'recognition' | 'glyph']++
+    const n = input.dims[0] ?? 1
+    if (model === 'glyph') return { data: new Float32Array(Array.from({ length: n }, () => [0.1, 0.9]).flat()), dims: [n, 2] }
+    // 川 A 1 then a round character: 0 (p 0.6) or Q (p 0.35); blanks between.
+    const T = (input.dims[3] ?? 0) / 8
+    const probs = new Float32Array(n * T * C)
+    for (let step = 0; step < T; step++) probs[step * C] = 1
+    const emit = (step: number, cls: number, p: number, other?: [number, number]) => {
+      probs[step * C] = 0
+      probs[step * C + cls] = p
+      if (other) probs[step * C + other[0]] = other[1]
+    }
+    emit(1, 1, 0.99)
+    emit(3, 2, 0.99)
+    emit(5, 3, 0.99)
+    emit(7, 4, 0.6, [5, 0.35])
+    return { data: probs, dims: [n, T, C] }
+  }
+  const checked = await readLines(bytes, infer, dict, { mode: 'crop', glyphCheck: true })
+  t.equal(checked.lines[0]?.text, '川A1Q', 'the classifier decided Q')
+  t.same(calls, { recognition: 1, glyph: 1 }, 'one narrow pass, one classifier batch')
+  calls.recognition = calls.glyph = 0
+  const plain = await readLines(bytes, infer, dict, { mode: 'crop' })
+  t.equal(plain.lines[0]?.text, '川A10')
+  t.same(calls, { recognition: 2, glyph: 0 }, 'without the classifier the unsure line is read again at 320')
 })
 
 t.test('merging two boxes on one line', async (t) => {
