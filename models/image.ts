@@ -1,6 +1,6 @@
 // Decoding and validation of untrusted image bytes (sharp). Every failure becomes an OcrError with
 // a stable IMAGE_* code; nothing here throws anything else.
-import sharp, { type Metadata, type OutputInfo } from 'sharp'
+import sharp, { type OutputInfo } from 'sharp'
 import { OcrError } from './errors.ts'
 
 /** 8-bit RGB, row-major, 3 bytes a pixel. */
@@ -28,26 +28,19 @@ function classify(err: unknown): OcrError {
   return new OcrError('IMAGE_TRUNCATED', `the image is truncated or corrupt: ${message}`, { cause: err })
 }
 
+/** IMAGE_TOO_LARGE with the image's size when its header says it is over the limit. */
+async function tooLarge(bytes: Uint8Array, maxPixels: number): Promise<OcrError | undefined> {
+  const meta = await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => undefined)
+  const { width = 0, height = 0 } = meta ?? {}
+  if (width * height <= maxPixels) return undefined
+  return new OcrError('IMAGE_TOO_LARGE', `the image is ${width}×${height} = ${((width * height) / 1e6).toFixed(1)} MP, the limit is ${maxPixels / 1e6} MP`)
+}
+
 export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}): Promise<RgbImage> {
   const maxPixels = options.maxPixels ?? MAX_PIXELS
   if (bytes.byteLength === 0) throw new OcrError('IMAGE_EMPTY', 'the image is empty (0 bytes)')
-  let meta: Metadata
-  try {
-    meta = await sharp(bytes, { limitInputPixels: false }).metadata()
-  } catch (err) {
-    throw classify(err)
-  }
-  const { width = 0, height = 0 } = meta
-  if (width === 0 || height === 0) throw new OcrError('IMAGE_EMPTY', 'the image has no pixels')
-  if (width * height > maxPixels) {
-    throw new OcrError(
-      'IMAGE_TOO_LARGE',
-      `the image is ${width}×${height} = ${((width * height) / 1e6).toFixed(1)} MP, the limit is ${maxPixels / 1e6} MP`,
-    )
-  }
-  if (Math.min(width, height) < MIN_SIDE) {
-    throw new OcrError('IMAGE_TOO_SMALL', `the image is ${width}×${height}, sides must be at least ${MIN_SIDE}px`)
-  }
+  // One sharp pass (a separate metadata read costs a thread-pool round trip per image); the pixel
+  // limit is sharp's own, and only a refused image has its size read, for the message.
   let out: { data: Buffer; info: OutputInfo }
   try {
     out = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'truncated' })
@@ -58,7 +51,12 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}
       .raw()
       .toBuffer({ resolveWithObject: true })
   } catch (err) {
-    throw classify(err)
+    throw await tooLarge(bytes, maxPixels).then((e) => e ?? classify(err))
+  }
+  const { width, height } = out.info
+  if (width === 0 || height === 0) throw new OcrError('IMAGE_EMPTY', 'the image has no pixels')
+  if (Math.min(width, height) < MIN_SIDE) {
+    throw new OcrError('IMAGE_TOO_SMALL', `the image is ${width}×${height}, sides must be at least ${MIN_SIDE}px`)
   }
   if (out.info.channels !== 3) throw new OcrError('IMAGE_UNSUPPORTED', `decoded to ${out.info.channels} channels`)
   const image = { data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength), width: out.info.width, height: out.info.height }
