@@ -4,7 +4,9 @@
 // perspective, rotation, glare, blur, noise, JPEG) read by readPlates as the box does (auto mode,
 // home prefix 川A); exact = the top reading is the plate, character accuracy = 1 − edit distance /
 // length. Latency: one request at a time on one worker thread whose sessions use 1, then 2 intra-op
-// threads: a clean plate crop (recognition only, and detection + recognition), a 1280×720 frame.
+// threads: clean plate crops (recognition only, and detection + recognition) and 1280×720 frames,
+// taking turns over eight plates of several kinds, five of them with a 0 or a Q (the plate path's
+// glyph check runs on those). Crops are JPEG q92, as the citizen page sends stills.
 // Memory: RSS of the process after the engine loaded, and after the runs.
 // Figures go to stdout, bench/results/ocr.json and the `ocr` section of BENCHMARKS.md.
 //
@@ -13,6 +15,7 @@
 //
 // Knobs: BENCH_OCR_PER_KIND (20), BENCH_OCR_RUNS latency runs per scenario (60),
 // BENCH_OCR_CHECK_SEEDS comma-separated seeds (777,4242; empty for none).
+import sharp from 'sharp'
 import { OcrEngine } from '../models/engine.ts'
 import { editDistance, generateHardSet, HARD_SET_KINDS, HARD_SET_SEED, type HardSample } from '../models/hard-set.ts'
 import { readCard } from '../models/read-card.ts'
@@ -28,6 +31,8 @@ const num = (name: string, fallback: number): number => {
   return v
 }
 const PER_KIND = num('BENCH_OCR_PER_KIND', 20)
+/** Latency plates: several kinds; five have a 0 or a Q, which the glyph classifier looks at again. */
+const LATENCY_PLATES = ['川A12345', '川A1Q305', '渝B7Q0C8', '川AD90215', '粤Z1Q07港', '川A0K3Q6', '京N8H270', '川A0312学']
 const RUNS = num('BENCH_OCR_RUNS', 60)
 const CHECK_SEEDS = (process.env.BENCH_OCR_CHECK_SEEDS ?? '777,4242').split(',').filter((v) => v.trim() !== '').map((v) => {
   const seed = Number(v)
@@ -66,20 +71,21 @@ async function accuracy(set: HardSample[]) {
 async function latency(intraOpThreads: number) {
   const engine = await OcrEngine.create({ workers: 1, intraOpThreads })
   const rssAfterLoad = rssMb()
-  const crop = renderPlateCrop('川A12345', 'blue')
-  const frame = renderPlateFrame('川A12345', 'blue')
+  const crops = await Promise.all(LATENCY_PLATES.map((p) => sharp(renderPlateCrop(p)).jpeg({ quality: 92 }).toBuffer()))
+  const frames = LATENCY_PLATES.map((p) => renderPlateFrame(p))
   const card = renderDrivingLicence({
     idNumber: '510104199001011230', name: '张三', sex: '男', address: '四川省成都市锦江区红星路三段1号', birthDate: '1990-01-01',
     firstIssued: '2012-05-08', classes: 'C1', validFrom: '2018-05-08', validUntil: '2028-05-08',
   })
-  const time = async (img: Uint8Array, mode: 'crop' | 'frame' | 'card', runs = RUNS) => {
+  const time = async (imgs: readonly Uint8Array[], mode: 'crop' | 'frame' | 'card', runs = RUNS) => {
     const ms: number[] = []
     const split = { decodeMs: [] as number[], detectMs: [] as number[], recogniseMs: [] as number[] }
     let cpu = process.cpuUsage()
     for (let i = 0; i < runs + 5; i++) {
       if (i === 5) cpu = process.cpuUsage()
+      const img = imgs[i % imgs.length]!
       const t0 = performance.now()
-      const result = mode === 'card' ? await readCard(engine, img, '2026-11-27') : await engine.readLines(img, { mode })
+      const result = mode === 'card' ? await readCard(engine, img, '2026-11-27') : await engine.readLines(img, { mode, glyphCheck: true })
       if (i < 5) continue // the first runs warm up the session's allocations
       ms.push(performance.now() - t0)
       if ('timings' in result) for (const k of ['decodeMs', 'detectMs', 'recogniseMs'] as const) split[k].push(result.timings[k])
@@ -96,10 +102,10 @@ async function latency(intraOpThreads: number) {
   }
   const out = {
     intraOpThreads,
-    cropRecognition: await time(crop, 'crop'),
-    cropDetectRecognise: await time(crop, 'frame'),
-    frame: await time(frame, 'frame'),
-    card: await time(card, 'card', Math.max(5, Math.round(RUNS / 4))),
+    cropRecognition: await time(crops, 'crop'),
+    cropDetectRecognise: await time(crops, 'frame'),
+    frame: await time(frames, 'frame'),
+    card: await time([card], 'card', Math.max(5, Math.round(RUNS / 4))),
     rssAfterLoad,
     rssAfterRuns: rssMb(),
   }
@@ -152,11 +158,11 @@ recordBenchmark({
   notes: [
     `Hard set: models/hard-set.ts, ${PER_KIND} plates of each of ${HARD_SET_KINDS.length} kinds (${HARD_SET_KINDS.map((k) => k.label).join(', ')}), close-ups 120–300 px wide with perspective (±30%), rotation (±6°), glare (40% of plates), Gaussian blur σ 0.4–1.4, noise σ 3–12, JPEG q30–75; read by readPlates in auto mode with the home prefix 川A.`,
     `Per kind (exact / characters): ${acc.byKind.map((k) => `${k.label} ${pct(k.exact)}% / ${pct(k.charAccuracy)}%`).join('; ')}.`,
-    'Latency: one request at a time on one worker thread (PP-OCRv4 mobile det + rec on onnxruntime-node CPU, spinning off); "threads" is the sessions\' intra-op thread count. Includes decoding (sharp) and the JS pre/post-processing.',
+    `Latency: one request at a time on one worker thread (PP-OCRv4 mobile det + rec on onnxruntime-node CPU, spinning off); "threads" is the sessions\' intra-op thread count. Includes decoding (sharp), the JS pre/post-processing and the glyph check. Requests take turns over ${LATENCY_PLATES.join(', ')}: crops as JPEG q92 (as the citizen page sends stills), frames as 1280×720 JPEG q90. Until 2026-11-27 the crop figure came from one PNG crop of 川A12345 without a 0 or Q, so older figures are not comparable one to one.`,
     'Plates are detected at longer side ≤ 736 (cards at 960, recognised at 320 at once) and recognised narrow first (the line\'s own width, ≥ 64 px); a line with a character below 0.9 is read again at the trained width 320 (clean plates take one narrow pass, hard ones two).',
-    'Where a plate crop\'s time goes (one thread, CPU ms measured in-thread on this machine while shared, so approximate): decoding the 448×148 PNG with sharp ~2–2.5 (metadata check, decode, alpha flattening), sampling the line into the 48×160 tensor ~1 (was ~3 before the row-wise sampler), the recogniser at width 160 ~8–10, CTC decoding ~0.15, colour ~0.1, the worker hand-off the rest. onnxruntime session options were compared back to back (CPU time): graph optimisation \'all\' (already set) is the fastest; memory arena/pattern on or off, parallel execution mode and denormals-as-zero made no measurable difference; \'basic\'/\'extended\' cost ~50% more. A narrower first pass (0.8× the line\'s width) loses 1–2 plates per seed and was not kept.',
+    'Where a plate crop\'s time goes (one thread, in-process medians on this machine): decoding with sharp ~1.7 for a 448×148 JPEG (2.2–3 for the same crop as PNG with alpha; about 1 of it is sharp\'s fixed cost per image), sampling the line into the 48×160 tensor ~1.2, the recogniser at width 160 ~7.7, CTC decoding ~0.1, the glyph classifier ~0.3 for two cells (sampling 0.2, inference 0.1), colour ~0.1; the rest is the worker hand-off. onnxruntime session options were compared back to back (CPU time): graph optimisation \'all\' (already set) is the fastest; memory arena/pattern on or off, parallel execution mode and denormals-as-zero made no measurable difference; \'basic\'/\'extended\' cost ~50% more. A narrower first pass (0.8× the line\'s width) loses 1–2 plates per seed and was not kept.',
     `In the worker, this run (median wall ms, 1 thread): plate crop decode ${lat[0]!.cropRecognition.inWorker?.decodeMs} + recognition ${lat[0]!.cropRecognition.inWorker?.recogniseMs}; frame decode ${lat[0]!.frame.inWorker?.decodeMs} + detection ${lat[0]!.frame.inWorker?.detectMs} + recognition ${lat[0]!.frame.inWorker?.recogniseMs}; the rest of a request is the colour measure, the hand-off between threads and, on a shared machine, waiting for a core.`,
-    `Check seeds: the same hard set drawn with seeds ${CHECK_SEEDS.join(', ') || '(none)'}; every accuracy change is kept only if it does not lose plates on them. Remaining misses (fixed seed): 6 serial Qs read as 0, most with p ≥ 0.99 (the recogniser\'s own reading, not fixable by the plate format: Q and 0 are both valid there) and 2 provinces read as other provinces (琼 as 沪, 黑 as 冀; the right one is not among the alternatives). Tried and dropped: reading lines stretched 1.25× or 1.5× wide (plate characters are narrow; it moves misses between seeds without a net gain), int8 dynamic quantisation of the recogniser (only its MatMuls quantise as exported: no speed-up).`,
+    `Check seeds: the same hard set drawn with seeds ${CHECK_SEEDS.join(', ') || '(none)'}; every accuracy change is kept only if it does not lose plates on them. Serial Qs: the recogniser reads most of them as 0 with p ≥ 0.99 (6 of the 8 misses before the glyph classifier, models/glyph.ts); every character read as 0/O/Q is now decided by that classifier, trained on other faces than the hard set\'s (models/training/README.md). Remaining misses (fixed seed): 2 provinces read as other provinces (琼 as 沪, 黑 as 冀; the right one is not among the alternatives). Tried and dropped: reading lines stretched 1.25× or 1.5× wide (plate characters are narrow; it moves misses between seeds without a net gain), int8 dynamic quantisation of the recogniser (only its MatMuls quantise as exported: no speed-up).`,
     'Card: a rendered 驾驶证 (960×640 JPEG) read by readCard (detection with unclip 1.5, recognition of every line, fields by label, validation); a quarter of the runs.',
     'Latency figures are only meaningful on a quiet machine: the load average at the start of the run is in the machine line. "CPU" is the process\'s CPU time (all threads) per request in ms: close to the idle-machine latency with 1 thread, and far less disturbed by other work on the cores.',
   ],
