@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, mkdirSync, renameSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { fsyncPath, writeFileDurably } from '../durable-write.ts'
+import { fsyncPathAsync, writeFileDurably } from '../durable-write.ts'
 
 export interface StoredFile {
   /** Relative to the data directory. */
@@ -29,9 +29,9 @@ export async function storeEvidenceFile(dataDir: string, caseId: string, source:
   const dir = join(dataDir, 'evidence', caseId)
   mkdirSync(dir, { recursive: true })
   const final = join(dir, `${sha256}.${extension}`)
-  fsyncPath(source, 'r+')
+  await fsyncPathAsync(source, 'r+')
   renameSync(source, final)
-  fsyncPath(dir)
+  await fsyncPathAsync(dir)
   return { filePath: relative(dataDir, final), sha256, sizeBytes: statSync(final).size }
 }
 

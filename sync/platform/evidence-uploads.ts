@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { ReadableStream } from 'node:stream/web'
 import { Server } from '@tus/server'
 import { AppError, ERRORS, type ErrorCode } from '../../appliance/errors.ts'
-import { fsyncPath } from '../../appliance/durable-write.ts'
+import { fsyncPathAsync } from '../../appliance/durable-write.ts'
 import { PATHS, SHA256_HEX, UNSIGNED_BODY, uploadId } from '../protocol.ts'
 import { authenticateBox } from './box-auth.ts'
 import { HashingFileStore } from './hashing-file-store.ts'
@@ -119,9 +119,21 @@ export function createEvidenceUploads(opts: { dataDir: string; registry: BoxRegi
 
   /**
    * Checks the sha256 of an upload whose bytes have all arrived and moves it into the store; false
-   * when the bytes are not the file the box announced (discarded: the box starts over).
+   * when the bytes are not the file the box announced (discarded: the box starts over). The last
+   * PATCH and a missing-evidence request can both find an upload complete: the second waits for the
+   * first's check instead of checking a file that is being moved.
    */
-  async function finish(boxId: string, id: string, size: number): Promise<boolean> {
+  const finishing = new Map<string, Promise<boolean>>()
+  function finish(boxId: string, id: string, size: number): Promise<boolean> {
+    let running = finishing.get(id)
+    if (!running) {
+      running = checkAndStore(boxId, id, size).finally(() => finishing.delete(id))
+      finishing.set(id, running)
+    }
+    return running
+  }
+
+  async function checkAndStore(boxId: string, id: string, size: number): Promise<boolean> {
     const sha256 = id.slice(boxId.length + 1)
     const partial = join(uploadDir, id)
     if ((await store.sha256Of(id, size)) !== sha256) {
@@ -131,9 +143,9 @@ export function createEvidenceUploads(opts: { dataDir: string; registry: BoxRegi
     }
     const final = evidenceFilePath(dataDir, boxId, sha256)
     mkdirSync(join(dataDir, 'evidence', boxId), { recursive: true })
-    fsyncPath(partial, 'r+')
+    await fsyncPathAsync(partial, 'r+')
     renameSync(partial, final)
-    fsyncPath(join(dataDir, 'evidence', boxId))
+    await fsyncPathAsync(join(dataDir, 'evidence', boxId))
     rmSync(`${partial}.json`, { force: true })
     ingest.recordEvidenceFile(boxId, sha256, size, now())
     return true

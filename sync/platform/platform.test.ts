@@ -183,6 +183,25 @@ t.test('evidence: a cut upload resumes from the bytes the platform holds; a crea
   t.ok(readFileSync(evidenceFilePath(p.dir, longquanyi, lateShas[0]!)).equals(late[0]!), 'stored byte for byte')
 })
 
+t.test('evidence: two requests that find the same upload complete store it once, both answered', async (t) => {
+  const p = await platform(t)
+  const { boxId: wuhou, client } = await p.enrol('wuhou')
+  const bytes = randomBytes(2_000_000)
+  const sha = sha256Hex(bytes)
+  await client.request('POST', PATHS.batches, batchBody(wuhou, [event(1, { entity: 'evidence', entityId: 'e1', payload: JSON.stringify({ id: 'e1', sha256: sha, size_bytes: bytes.length }) })]))
+  const created = await fetch(p.url + PATHS.uploads, {
+    method: 'POST',
+    headers: { ...client.signedHeaders('POST', PATHS.uploads, UNSIGNED_BODY), 'tus-resumable': '1.0.0', 'upload-length': String(bytes.length), 'upload-metadata': `sha256 ${Buffer.from(sha).toString('base64')}`, 'content-type': 'application/offset+octet-stream' },
+    body: bytes.subarray(0, 1000),
+  })
+  t.equal(created.status, 201)
+  // The rest reached the disk but the platform died before checking it; two rounds ask at once.
+  appendFileSync(join(p.dir, 'uploads', `${wuhou}.${sha}`), bytes.subarray(1000))
+  const ask = () => client.request<{ missing: unknown[] }>('GET', PATHS.missingEvidence).then((r) => r.body.missing)
+  t.same(await Promise.all([ask(), ask(), ask()]), [[], [], []])
+  t.ok(readFileSync(evidenceFilePath(p.dir, wuhou, sha)).equals(bytes), 'stored byte for byte')
+})
+
 t.test('evidence: a box reaches its own uploads only, by their exact names', async (t) => {
   const p = await platform(t)
   const { boxId: chenghua, client } = await p.enrol('chenghua')
