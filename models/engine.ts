@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import type * as Ort from 'onnxruntime-node'
 import { OcrError, isOcrErrorCode, serialiseError, type SerialisedOcrError } from './errors.ts'
-import type { LocalModelEntry, ModelEntry } from './manifest.ts'
+import type { ModelEntry } from './manifest.ts'
 import { checkRecognitionClasses, checkTensorSpecs, loadModels, type LoadOptions, type LoadedModels } from './model-loader.ts'
 import { readLines, type Infer, type ReadOptions, type ReadResult } from './pipeline.ts'
 import { GLYPH_HEIGHT, GLYPH_WIDTH } from './recognise.ts'
@@ -19,14 +19,17 @@ export interface EngineOptions extends LoadOptions {
   intraOpThreads?: number
 }
 
+/** What a worker checks a session against. */
+type Specs = Pick<ModelEntry, 'inputs' | 'outputs'>
+
 interface InitData {
   kind: 'kuaichu-ocr-engine'
   detection: Uint8Array
   recognition: Uint8Array
-  detectionEntry: ModelEntry
-  recognitionEntry: ModelEntry
+  detectionEntry: Specs
+  recognitionEntry: Specs
   glyph: Uint8Array
-  glyphEntry: LocalModelEntry
+  glyphEntry: Specs
   dictionary: string[]
   intraOpThreads: number
 }

@@ -59,7 +59,7 @@ export const ManifestSchema = Type.Object(
       { additionalProperties: false },
     ),
     models: Type.Object({ detection: ModelEntry, recognition: ModelEntry }, { additionalProperties: false }),
-    local: Type.Object({ glyph: LocalModelEntry }, { additionalProperties: false }),
+    local: Type.Object({ recognition: LocalModelEntry, glyph: LocalModelEntry }, { additionalProperties: false }),
     dictionary: Type.Object(
       { ...FileEntry, entries: Type.Integer({ minimum: 1 }) },
       { additionalProperties: false },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import { OcrEngine } from './engine.ts'
+import { generateHardSet } from './hard-set.ts'
 import { OcrError } from './errors.ts'
 import { parseManifest, readManifest, type Manifest } from './manifest.ts'
 import { checkRecognitionClasses, checkTensorSpecs, loadModels, parseDictionary, resolvePackageFiles, sha256 } from './model-loader.ts'
@@ -24,11 +25,11 @@ t.test('manifest matches its schema and the installed files', async (t) => {
   const loaded = await loadModels()
   t.equal(loaded.installedPackageVersion, manifest.package.version)
   t.equal(loaded.detection.sha256, manifest.models.detection.sha256)
-  t.equal(loaded.recognition.sha256, manifest.models.recognition.sha256)
+  t.equal(loaded.recognition.sha256, manifest.local.recognition.sha256, 'the folded recogniser is read from models/')
   t.equal(loaded.dictionary.entries.length, 6623)
   t.equal(loaded.detection.bytes.byteLength, manifest.models.detection.bytes)
   t.equal(loaded.glyph.sha256, manifest.local.glyph.sha256, 'the glyph classifier is read from models/')
-  t.throws(() => parseManifest({ ...manifest, local: { glyph: { ...manifest.local.glyph, file: '../elsewhere.onnx' } } }), { code: 'MODEL_MANIFEST_INVALID' })
+  t.throws(() => parseManifest({ ...manifest, local: { ...manifest.local, glyph: { ...manifest.local.glyph, file: '../elsewhere.onnx' } } }), { code: 'MODEL_MANIFEST_INVALID' })
   t.throws(() => parseManifest({ ...manifest, schemaVersion: 2 }), { code: 'MODEL_MANIFEST_INVALID' })
   t.throws(() => parseManifest({ ...manifest, dictionary: { ...manifest.dictionary, sha256: 'nope' } }), {
     code: 'MODEL_MANIFEST_INVALID',
@@ -37,7 +38,7 @@ t.test('manifest matches its schema and the installed files', async (t) => {
 
 t.test('a tampered model is refused with MODEL_HASH_MISMATCH', async (t) => {
   const tampered = path.join(dir, 'rec-tampered.onnx')
-  await copyFile(files.recognition, tampered)
+  await copyFile((await loadModels()).recognition.path, tampered)
   const bytes = await readFile(tampered)
   const at = Math.floor(bytes.length / 2)
   bytes[at] = (bytes[at] ?? 0) ^ 0xff // flip one byte
@@ -76,11 +77,11 @@ t.test('class count: 1 blank + dictionary + 1 space', async (t) => {
   const patched: Manifest = structuredClone(manifest)
   patched.dictionary.sha256 = sha256(Buffer.from(text, 'utf8'))
   patched.dictionary.entries = 6622
-  patched.models.recognition.outputs[0]!.shape = ['N', 'T', 'C']
+  patched.local.recognition.outputs[0]!.shape = ['N', 'T', 'C']
   t.equal(await codeOf(OcrEngine.create({ workers: 1, manifest: patched, paths: { dictionary: short } })), 'MODEL_CLASS_COUNT_MISMATCH', 'the engine refuses a model/dictionary pair whose classes do not add up')
   // And the manifest's own fixed class dimension is checked by the loader before any worker starts.
   const fixed: Manifest = structuredClone(patched)
-  fixed.models.recognition.outputs[0]!.shape = ['N', 'T', 6625]
+  fixed.local.recognition.outputs[0]!.shape = ['N', 'T', 6625]
   t.equal(await codeOf(loadModels({ manifest: fixed, paths: { dictionary: short } })), 'MODEL_CLASS_COUNT_MISMATCH', 'loader check')
 })
 
@@ -91,4 +92,28 @@ t.test('tensor specs against the manifest', async (t) => {
     code: 'MODEL_SHAPE_MISMATCH',
   })
   t.throws(() => checkTensorSpecs('rec', 'input', spec, [{ name: 'y' }]), { code: 'MODEL_SHAPE_MISMATCH' })
+})
+
+// models/ch_PP-OCRv4_rec_folded.onnx is the package's recogniser with its hard-swish subgraphs and
+// conv affine blocks folded (models/training/derive_recogniser.py): it must read like the original.
+t.test('the folded recogniser reads like the package\'s own', async (t) => {
+  const original: Manifest = structuredClone(manifest)
+  original.local.recognition = { ...original.local.recognition, sha256: manifest.models.recognition.sha256 }
+  const [folded, source] = await Promise.all([
+    OcrEngine.create({ workers: 1 }),
+    OcrEngine.create({ workers: 1, manifest: original, paths: { recognition: files.recognition } }),
+  ])
+  t.teardown(() => Promise.all([folded.close(), source.close()]))
+  t.not(folded.models.recognitionSha256, source.models.recognitionSha256)
+  const samples = await generateHardSet(1)
+  let chars = 0
+  for (const s of samples) {
+    const [a, b] = await Promise.all([folded.readLines(s.image), source.readLines(s.image)])
+    t.same(a.lines.map((l) => l.text), b.lines.map((l) => l.text), `#${s.id} ${s.truth}: same text`)
+    const pa = a.lines.flatMap((l) => l.chars.map((c) => c.p))
+    const pb = b.lines.flatMap((l) => l.chars.map((c) => c.p))
+    chars += pa.length
+    t.ok(pa.every((p, i) => Math.abs(p - (pb[i] ?? -1)) < 1e-4), `#${s.id}: same probabilities`)
+  }
+  t.ok(chars > 60, `${chars} characters compared`)
 })

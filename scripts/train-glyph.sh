@@ -12,12 +12,4 @@ data=models/training/.data
 "$venv/bin/pip" install --quiet --extra-index-url https://download.pytorch.org/whl/cpu -r models/training/requirements.txt
 npx tsx models/training/glyph-dataset.ts "$data" "$plates" "$seed"
 "$venv/bin/python" models/training/train_glyph.py "$data" models/glyph-q0.onnx
-# Record the new hash and size in place (the manifest's own formatting kept).
-node -e '
-const fs = require("node:fs"), crypto = require("node:crypto")
-const bytes = fs.readFileSync("models/glyph-q0.onnx")
-const sha = crypto.createHash("sha256").update(bytes).digest("hex")
-const text = fs.readFileSync("models/manifest.json", "utf8")
-  .replace(/("file": "glyph-q0.onnx",\s*"sha256": ")[0-9a-f]{64}(",\s*"bytes": )\d+/, `$1${sha}$2${bytes.length}`)
-fs.writeFileSync("models/manifest.json", text)
-console.log("models/manifest.json: glyph-q0.onnx", sha, bytes.length, "bytes")'
+node scripts/record-model-hash.mjs glyph-q0.onnx
