@@ -113,13 +113,14 @@ async function recogniseLines(
 
 /** Runs the glyph classifier on every 0/O/Q cell of the lines in one batch and applies its verdicts in place. */
 async function checkGlyphs(img: RgbImage, lines: TextLine[], infer: Infer): Promise<void> {
-  const at = lines.flatMap((l, i) => l.chars.flatMap((c, j) => (needsGlyphCheck(c) ? [{ i, j, cell: c.cell! }] : [])))
-  if (at.length === 0) return
-  const out = await infer('glyph', toGlyphTensor(img, at.map((a) => a.cell)))
+  const round = lines.flatMap((l) => l.chars.filter(needsGlyphCheck))
+  if (round.length === 0) return
+  const out = await infer('glyph', toGlyphTensor(img, round.map((c) => c.cell!)))
   const classes = out.dims[1] ?? 0
-  at.forEach(({ i, j }, k) => {
-    const line = lines[i]!
-    const chars = line.chars.map((c, n) => (n === j ? applyGlyphVerdict(c, Array.from(out.data.subarray(k * classes, (k + 1) * classes))) : c))
+  const verdicts = new Map(round.map((c, k) => [c, applyGlyphVerdict(c, Array.from(out.data.subarray(k * classes, (k + 1) * classes)))]))
+  lines.forEach((line, i) => {
+    if (!line.chars.some((c) => verdicts.has(c))) return
+    const chars = line.chars.map((c) => verdicts.get(c) ?? c)
     lines[i] = { ...line, chars, text: chars.map((c) => c.char).join(''), confidence: chars.reduce((s, c) => s + c.p, 0) / chars.length }
   })
 }
