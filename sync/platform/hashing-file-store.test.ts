@@ -2,7 +2,7 @@
 // (new store, prefix read back from disk) and after a failed write; a resumed upload is verified
 // over every byte, including those received before the restart.
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs'
+import { mkdtempSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -29,6 +29,14 @@ t.test('one write and several writes: the hash of the bytes received', async (t)
   t.equal(await f.store.write(f.part(0, 300_000), f.id, 0), 300_000)
   t.equal(await f.store.write(f.part(300_000, 1_000_000), f.id, 300_000), 1_000_000)
   t.equal(await f.store.sha256Of(f.id, 1_000_000), sha256(f.bytes))
+})
+
+t.test('writes larger than one write batch: the file holds the bytes sent, at their offsets', async (t) => {
+  const f = await fixture(t, 3_800_000)
+  t.equal(await f.store.write(f.part(0, 2_500_123), f.id, 0), 2_500_123)
+  t.equal(await f.store.write(f.part(2_500_123, 3_800_000), f.id, 2_500_123), 3_800_000)
+  t.ok(readFileSync(f.file).equals(f.bytes))
+  t.equal(await f.store.sha256Of(f.id, 3_800_000), sha256(f.bytes))
 })
 
 t.test('the finished hash comes from the bytes as received, not from a second read of the file', async (t) => {
