@@ -13,7 +13,8 @@ export KUAICHU_PLATFORM_URL="${KUAICHU_PLATFORM_URL:-http://127.0.0.1:8090}"
 # node itself (not the npx/tsx wrappers) so that stopping the demo stops every process.
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
-node --import tsx provisioning/platform/platform-main.ts serve & pids+=($!)
+# The old-generation floor: see provisioning/README.md (platform side).
+node --initial-old-space-size=128 --import tsx provisioning/platform/platform-main.ts serve & pids+=($!)
 until node -e "fetch(process.argv[1]).then(() => process.exit(0), () => process.exit(1))" "$KUAICHU_PLATFORM_URL/report"; do sleep 0.5; done
 
 # First run: enrol the box with a one-time token, as an admin would (the key is made here, mode 0600).

@@ -109,7 +109,8 @@ function child(args: string[], env: Record<string, string>): Child {
 export const ADMIN_PASSWORD = 'test-admin-password-0123456789'
 
 export async function startPlatform(dataDir: string, port: number): Promise<Child & { url: string }> {
-  const c = child(['provisioning/platform/platform-main.ts'], {
+  // Started as `npm run platform` starts it (the old-generation floor: provisioning/README.md).
+  const c = child(['--initial-old-space-size=128', 'provisioning/platform/platform-main.ts'], {
     KUAICHU_PLATFORM_DATA_DIR: dataDir,
     KUAICHU_PLATFORM_PORT: String(port),
     KUAICHU_PLATFORM_ADMIN_PASSWORD: ADMIN_PASSWORD,
