@@ -9,13 +9,13 @@
 // BENCH_SYNC_EVENT_CASES, BENCH_SYNC_DAY_CASES scale the runs (defaults below).
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openOutboxReader } from '../sync/agent/outbox-reader.ts'
 import { createAgent } from '../sync/agent/agent.ts'
-import { uploadEvidence } from '../sync/agent/evidence-upload.ts'
+import { READ_CHUNK_BYTES, uploadEvidence } from '../sync/agent/evidence-upload.ts'
 import { createPlatformClient } from '../sync/agent/platform-client.ts'
 import { createIngest } from '../sync/platform/ingest.ts'
 import { boxStatuses } from '../sync/platform/status.ts'
@@ -43,11 +43,19 @@ const HISTORY_RECORDS = Number(process.env.BENCH_SYNC_HISTORY_RECORDS ?? 100_000
 const secondsSince = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9
 const mb = (bytes: number) => bytes / 1_000_000
 
-async function withPlatform<T>(fn: (p: { url: string; dir: string }) => Promise<T>): Promise<T> {
+const CLOCK_TICKS_PER_SECOND = 100
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc. */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND
+}
+
+async function withPlatform<T>(fn: (p: { url: string; dir: string; pid: number }) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'kuaichu-bench-sync-'))
   const platform = await startPlatform(join(dir, 'platform'), await freePort())
   try {
-    return await fn({ url: platform.url, dir })
+    return await fn({ url: platform.url, dir, pid: platform.proc.pid! })
   } finally {
     await platform.kill('SIGTERM')
     rmSync(dir, { recursive: true, force: true })
@@ -89,7 +97,8 @@ function plainPut(url: string, file: string): Promise<void> {
       res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`plain PUT ${res.statusCode}`))))
     })
     req.on('error', reject)
-    createReadStream(file).pipe(req)
+    // Read as the agent reads evidence files, so both clients cost the same.
+    createReadStream(file, { highWaterMark: READ_CHUNK_BYTES }).pipe(req)
   })
 }
 
@@ -110,30 +119,33 @@ async function evidenceThroughput(): Promise<{ rows: FigureRow[]; ratio: number 
     }))
     // Each file once per method, the two interleaved and taking turns to go first, so machine noise
     // (this disk's fsync time swings several-fold from one minute to the next) hits both alike.
-    let plainSeconds = 0
-    let tusSeconds = 0
-    const timed = async (send: () => Promise<unknown>) => {
+    const plainRun = { seconds: 0, serverCpuMs: 0 }
+    const tusRun = { seconds: 0, serverCpuMs: 0 }
+    const timed = async (run: typeof plainRun, serverPid: number, send: () => Promise<unknown>) => {
+      const cpu0 = processCpuMs(serverPid)
       const t0 = process.hrtime.bigint()
       await send()
-      return secondsSince(t0)
+      run.seconds += secondsSince(t0)
+      run.serverCpuMs += processCpuMs(serverPid) - cpu0
     }
     for (const [i, f] of files.entries()) {
       const file = join(p.dir, 'box', f.filePath)
-      const plainFirst = i % 2 === 0
-      if (plainFirst) plainSeconds += await timed(() => plainPut(plainUrl, file))
-      tusSeconds += await timed(() => uploadEvidence(client, file, f.sha256, f.size))
-      if (!plainFirst) plainSeconds += await timed(() => plainPut(plainUrl, file))
+      const sendPlain = () => timed(plainRun, plain.pid!, () => plainPut(plainUrl, file))
+      if (i % 2 === 0) await sendPlain()
+      await timed(tusRun, p.pid, () => uploadEvidence(client, file, f.sha256, f.size))
+      if (i % 2 === 1) await sendPlain()
     }
     plain.kill()
     outbox.close()
     box.close()
-    const plainRate = mb(total) / plainSeconds
-    const tusRate = mb(total) / tusSeconds
+    const plainRate = mb(total) / plainRun.seconds
+    const tusRate = mb(total) / tusRun.seconds
+    const cpuPerFile = (run: typeof plainRun) => `server CPU ${Math.round(run.serverCpuMs / files.length)} ms/file`
     return {
       ratio: tusRate / plainRate,
       rows: [
-        { scenario: 'plain HTTP PUT to a file (+fsync), baseline', amount: `${EVIDENCE_FILES} × ${mb(EVIDENCE_FILE_BYTES)} MB`, seconds: +plainSeconds.toFixed(2), rate: `${plainRate.toFixed(0)} MB/s`, target: '', met: null },
-        { scenario: 'evidence by tus, sha256 verified by the platform', amount: `${EVIDENCE_FILES} × ${mb(EVIDENCE_FILE_BYTES)} MB`, seconds: +tusSeconds.toFixed(2), rate: `${tusRate.toFixed(0)} MB/s (${Math.round((tusRate / plainRate) * 100)}% of plain)`, target: '≥ 90% of plain', met: tusRate / plainRate >= 0.9 },
+        { scenario: 'plain HTTP PUT to a file (+fsync), baseline', amount: `${EVIDENCE_FILES} × ${mb(EVIDENCE_FILE_BYTES)} MB`, seconds: +plainRun.seconds.toFixed(2), rate: `${plainRate.toFixed(0)} MB/s; ${cpuPerFile(plainRun)}`, target: '', met: null },
+        { scenario: 'evidence by tus, sha256 verified by the platform', amount: `${EVIDENCE_FILES} × ${mb(EVIDENCE_FILE_BYTES)} MB`, seconds: +tusRun.seconds.toFixed(2), rate: `${tusRate.toFixed(0)} MB/s (${Math.round((tusRate / plainRate) * 100)}% of plain); ${cpuPerFile(tusRun)}`, target: '≥ 90% of plain', met: tusRate / plainRate >= 0.9 },
       ],
     }
   })

@@ -16,7 +16,7 @@ export interface UploadOutcome {
 
 // tus-js-client's own file source reads in 64 kB pieces; bigger reads mean fewer socket writes and
 // fewer wake-ups of the platform per file.
-const READ_CHUNK_BYTES = 1 << 20
+export const READ_CHUNK_BYTES = 1 << 20
 
 /** The file as tus-js-client's source: each request body is one read stream over [start, end). */
 function fileSource(file: string, sizeBytes: number) {
