@@ -60,18 +60,28 @@ export const Batch = Type.Object(
 )
 export type Batch = Static<typeof Batch>
 
-export interface BatchReply {
-  ackedSeq: number
-  accepted: number
-  duplicates: number
-}
+// The platform's replies, checked by the agent before it acts on them (a proxy's error page or a
+// half-upgraded platform must not move the agent's cursor or name a file to send).
+export const AckReply = Type.Object({ ackedSeq: Type.Integer({ minimum: 0 }) })
 
-export interface MissingEvidence {
-  sha256: string
-  sizeBytes: number
+export const BatchReply = Type.Object({
+  ackedSeq: Type.Integer({ minimum: 0 }),
+  accepted: Type.Integer({ minimum: 0 }),
+  duplicates: Type.Integer({ minimum: 0 }),
+})
+export type BatchReply = Static<typeof BatchReply>
+
+export const MissingEvidence = Type.Object({
+  sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  sizeBytes: Type.Integer({ minimum: 0 }),
   /** Bytes of it the platform already holds from a cut upload: the agent resumes there. */
-  receivedBytes: number
-}
+  receivedBytes: Type.Integer({ minimum: 0 }),
+})
+export type MissingEvidence = Static<typeof MissingEvidence>
+
+export const MissingEvidenceReply = Type.Object({ missing: Type.Array(MissingEvidence, { maxItems: 1000 }) })
+
+export const DownstreamReply = Type.Object({ version: Type.Integer({ minimum: 0 }), body: Type.Unknown() })
 
 /** One byte string per value: keys sorted at every level, no whitespace (shared with the determination's signature). */
 export { canonicalJson } from '../appliance/documents/canonical-json.ts'

@@ -5,14 +5,14 @@
 // platform's acknowledgement is also noted in a file (ack-record.ts) for the fleet heartbeat.
 import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { canonicalJson, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, PATHS, PROTOCOL_VERSION, type BatchReply, type MissingEvidence } from '../protocol.ts'
+import { AckReply, BatchReply, canonicalJson, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MissingEvidenceReply, PATHS, PROTOCOL_VERSION } from '../protocol.ts'
 import { writeAckRecord } from './ack-record.ts'
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts'
 import { pullDownstream } from './downstream.ts'
 import { sleep } from './sleep.ts'
 import { uploadEvidence } from './evidence-upload.ts'
 import type { openOutboxReader } from './outbox-reader.ts'
-import type { PlatformClient } from './platform-client.ts'
+import { checkReply, type PlatformClient } from './platform-client.ts'
 
 export interface AgentOptions {
   client: PlatformClient
@@ -64,15 +64,15 @@ export function createAgent(o: AgentOptions) {
   /** Sends batches until the outbox is drained; returns how many events went. */
   async function pushEvents(): Promise<number> {
     let sent = 0
-    let cursor = acked ?? (await client.request<{ ackedSeq: number }>('GET', PATHS.ack)).body.ackedSeq
+    let cursor = acked ?? checkReply(AckReply, await client.request('GET', PATHS.ack)).ackedSeq
     noteAck(cursor)
     let batch = nextBatch(cursor)
     while (batch) {
       const sending = batch
       // While the platform stores this batch, read and encode the one after it (one turn of the
       // event loop first, so the request is on its way).
-      const [{ body: reply }, following] = await Promise.all([
-        client.request<BatchReply>('POST', PATHS.batches, sending.body),
+      const [reply, following] = await Promise.all([
+        client.request('POST', PATHS.batches, sending.body).then((res) => checkReply(BatchReply, res)),
         nextTurn().then(() => nextBatch(sending.lastSeq)),
       ])
       log({ event: 'batch', first: batch.firstSeq, last: batch.lastSeq, ...reply })
@@ -88,7 +88,7 @@ export function createAgent(o: AgentOptions) {
   async function pushEvidence(): Promise<number> {
     let uploaded = 0
     for (;;) {
-      const { missing } = (await client.request<{ missing: MissingEvidence[] }>('GET', `${PATHS.missingEvidence}?limit=50`)).body
+      const { missing } = checkReply(MissingEvidenceReply, await client.request('GET', `${PATHS.missingEvidence}?limit=50`))
       const todo = missing.flatMap((m) => {
         const f = outbox.evidenceFile(m.sha256)
         return f ? [{ ...m, file: join(dataDir, f.filePath) }] : []

@@ -3,8 +3,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeFileDurably } from '../../appliance/durable-write.ts'
-import { DOWNSTREAM_NAMES, PATHS, type DownstreamName } from '../protocol.ts'
-import { PlatformError, type PlatformClient } from './platform-client.ts'
+import { DOWNSTREAM_NAMES, DownstreamReply, PATHS, type DownstreamName } from '../protocol.ts'
+import { checkReply, PlatformError, type PlatformClient } from './platform-client.ts'
 
 export interface AppliedDoc {
   name: DownstreamName
@@ -27,13 +27,14 @@ export async function pullDownstream(client: PlatformClient, dataDir: string): P
     const current = readApplied(dataDir, name)
     let res
     try {
-      res = await client.request<{ version: number; body: unknown }>('GET', PATHS.downstream(name), undefined, current ? { 'if-none-match': current.etag } : {})
+      res = await client.request('GET', PATHS.downstream(name), undefined, current ? { 'if-none-match': current.etag } : {})
     } catch (err) {
       if (err instanceof PlatformError && err.code === 'SYNC_DOWNSTREAM_NOT_FOUND') continue
       throw err
     }
     if (res.status === 304) continue
-    const doc: AppliedDoc = { name, version: res.body.version, etag: res.headers.get('etag') ?? '', body: res.body.body }
+    const reply = checkReply(DownstreamReply, res)
+    const doc: AppliedDoc = { name, version: reply.version, etag: res.headers.get('etag') ?? '', body: reply.body }
     if (current && doc.version <= current.version) continue
     mkdirSync(join(dataDir, 'downstream'), { recursive: true })
     writeFileDurably(downstreamFile(dataDir, name), JSON.stringify(doc), 0o640)

@@ -1,5 +1,7 @@
 // The box's signed HTTP client to the city platform. Signatures use the box's clock corrected by the
 // offset measured from the platform's replies, so a box clock hours off still authenticates.
+import type { Static, TSchema } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
 import type { NodeIdentity } from '../../provisioning/node-identity.ts'
 import { HEADERS, sha256Hex, signingString } from '../protocol.ts'
 
@@ -11,6 +13,12 @@ export class PlatformError extends Error {
   ) {
     super(`platform replied ${status} ${code}`)
   }
+}
+
+/** A reply's body checked against its schema; anything else is refused as SYNC_BAD_REPLY. */
+export function checkReply<S extends TSchema>(schema: S, res: { status: number; body: unknown }): Static<S> {
+  if (!Value.Check(schema, res.body)) throw new PlatformError(res.status, 'SYNC_BAD_REPLY', [...Value.Errors(schema, res.body)].slice(0, 3).map((e) => `${e.path} ${e.message}`))
+  return res.body
 }
 
 export interface ClockOffset {
@@ -56,7 +64,13 @@ export function createPlatformClient(opts: { baseUrl: string; boxId: string; ide
         signal: AbortSignal.timeout(timeoutMs),
       })
       const text = await res.text()
-      const parsed = text ? (JSON.parse(text) as T & { code?: string; details?: unknown }) : (undefined as T)
+      let parsed: T & { code?: string; details?: unknown }
+      try {
+        parsed = text ? JSON.parse(text) : undefined
+      } catch {
+        // Not the platform speaking (a proxy's error page, a cut reply).
+        throw new PlatformError(res.status, res.status < 400 ? 'SYNC_BAD_REPLY' : 'HTTP_ERROR')
+      }
       learnClock(res, sentAt, parsed as never)
       if (res.status < 400) return { status: res.status, body: parsed, headers: res.headers }
       const code = (parsed as { code?: string } | undefined)?.code ?? 'HTTP_ERROR'
