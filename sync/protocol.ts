@@ -60,6 +60,8 @@ export const Batch = Type.Object(
 )
 export type Batch = Static<typeof Batch>
 
+export const SHA256_HEX = /^[0-9a-f]{64}$/
+
 // The platform's replies, checked by the agent before it acts on them (a proxy's error page or a
 // half-upgraded platform must not move the agent's cursor or name a file to send).
 export const AckReply = Type.Object({ ackedSeq: Type.Integer({ minimum: 0 }) })
@@ -72,7 +74,7 @@ export const BatchReply = Type.Object({
 export type BatchReply = Static<typeof BatchReply>
 
 export const MissingEvidence = Type.Object({
-  sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  sha256: Type.String({ pattern: SHA256_HEX.source }),
   sizeBytes: Type.Integer({ minimum: 0 }),
   /** Bytes of it the platform already holds from a cut upload: the agent resumes there. */
   receivedBytes: Type.Integer({ minimum: 0 }),
@@ -103,5 +105,4 @@ export function signingString(method: string, pathWithQuery: string, signedAt: s
 
 /** Upload ids are the box and the file's sha256: the agent knows an upload's URL before creating it. */
 export const uploadId = (boxId: string, sha256: string) => `${boxId}.${sha256}`
-export const SHA256_HEX = /^[0-9a-f]{64}$/
 export const BOX_ID = /^[a-z0-9][a-z0-9-]{0,63}$/
