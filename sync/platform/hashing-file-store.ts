@@ -35,11 +35,12 @@ async function hashFilePrefix(file: string, bytes: number): Promise<Hash> {
 
 export class HashingFileStore extends FileStore {
   private readonly running = new Map<string, RunningHash>()
-  private readonly dir: string
 
-  constructor(options: { directory: string }) {
-    super(options)
-    this.dir = options.directory
+  /** Takes the upload's running hash if it covers exactly its first `bytes` bytes, else hashes them from disk. */
+  private async takeHash(id: string, bytes: number): Promise<Hash> {
+    const known = this.running.get(id)
+    this.running.delete(id)
+    return known?.offset === bytes ? known.hash : hashFilePrefix(join(this.directory, id), bytes)
   }
 
   /**
@@ -49,12 +50,9 @@ export class HashingFileStore extends FileStore {
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
     // The stream may fail before the loop below reads it; the loop reports the error.
     readable.on('error', () => {})
-    const known = this.running.get(id)
     // Taken out while writing: if the write fails, the bytes on disk are not known to the hash.
-    this.running.delete(id)
-    const file = join(this.dir, id)
-    const hash = known?.offset === offset ? known.hash : await hashFilePrefix(file, offset)
-    const handle = await open(file, 'r+')
+    const hash = await this.takeHash(id, offset)
+    const handle = await open(join(this.directory, id), 'r+')
     let position = offset
     let batch: Buffer[] = []
     let batchBytes = 0
@@ -86,9 +84,6 @@ export class HashingFileStore extends FileStore {
 
   /** The sha256 (hex) of the upload's first `size` bytes: from the running hash, or read from disk. */
   async sha256Of(id: string, size: number): Promise<string> {
-    const known = this.running.get(id)
-    this.running.delete(id)
-    const hash = known?.offset === size ? known.hash : await hashFilePrefix(join(this.dir, id), size)
-    return hash.digest('hex')
+    return (await this.takeHash(id, size)).digest('hex')
   }
 }
